@@ -1,0 +1,1 @@
+"""Pelican plugins of The Listening Back kit: one sub-package per plugin."""

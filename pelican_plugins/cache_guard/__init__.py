@@ -1,0 +1,146 @@
+"""Cache guard plugin for Pelican: keeps the content cache correct.
+
+Pelican's content cache is keyed on each source file alone, so a changed
+setting (a Markdown extension, a TOC level, a new plugin version) would keep
+serving stale reader output until someone remembers ``--ignore-cache``. This
+plugin fingerprints everything that shapes reader output and skips loading the
+cache for one build when the fingerprint changes. It also rejects a
+``CHECK_MODIFIED_METHOD`` that Pelican would silently turn into "never changed".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+
+from pelican_plugins import atomic
+
+logger = logging.getLogger(__name__)
+
+FINGERPRINT_FILE = "listening-back-fingerprint.json"
+
+# Settings that only shape where and how pages are written, never what a reader
+# returns: they stay out of the fingerprint so `make html` and `make publish`
+# can share one cache.
+OUTPUT_ONLY = frozenset(
+    {
+        "OUTPUT_PATH",
+        "SITEURL",
+        "FEED_DOMAIN",
+        "DELETE_OUTPUT_DIRECTORY",
+        "OUTPUT_RETENTION",
+        "LOAD_CONTENT_CACHE",
+        "CACHE_CONTENT",
+        "WRITE_SELECTED",
+        "BIND",
+        "PORT",
+        "RELATIVE_URLS",
+    }
+)
+PACKAGES = ("pelican", "markdown", "docutils", "listening-back-kit")
+
+
+def canonical(value: Any) -> Any:
+    """Turn a settings value into JSON-able data that is stable across runs."""
+    if isinstance(value, dict):
+        return {str(k): canonical(v) for k, v in sorted(value.items(), key=str)}
+    if isinstance(value, list | tuple):
+        return [canonical(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted((canonical(v) for v in value), key=repr)
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if callable(value):
+        module = getattr(value, "__module__", "?")
+        return f"{module}.{getattr(value, '__qualname__', '?')}"
+    text = repr(value)
+    # Reprs with memory addresses change every run; the type is the stable part.
+    return type(value).__qualname__ if " at 0x" in text else text
+
+
+def _version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "-"
+
+
+def _source_digest() -> str:
+    """Hash our own plugin code, so a plugin fix invalidates cached reader output."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parents[1]
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(settings: dict[str, Any]) -> str:
+    """Return a digest of every setting, version and source that shapes reading."""
+    data = {
+        "settings": canonical(
+            {
+                k: v
+                for k, v in settings.items()
+                if k.isupper() and not k.startswith("_") and k not in OUTPUT_ONLY
+            }
+        ),
+        "versions": {name: _version(name) for name in PACKAGES},
+        "plugins": _source_digest(),
+    }
+    blob = json.dumps(data, sort_keys=True, ensure_ascii=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def check_modified_method(settings: dict[str, Any]) -> None:
+    """Replace an unknown CHECK_MODIFIED_METHOD, which Pelican treats as 'unchanged'."""
+    method = settings.get("CHECK_MODIFIED_METHOD", "mtime")
+    if method != "mtime" and method not in hashlib.algorithms_available:
+        logger.warning(
+            "cache_guard: invalid CHECK_MODIFIED_METHOD (%r), falling back to "
+            "default (%r)",
+            method,
+            "sha256",
+        )
+        settings["CHECK_MODIFIED_METHOD"] = "sha256"
+
+
+def _fingerprint_path(settings: dict[str, Any]) -> Path:
+    return Path(settings["CACHE_PATH"]) / FINGERPRINT_FILE
+
+
+def on_initialized(pelican: Any) -> None:
+    """Decide, before any generator exists, whether the cache may be loaded."""
+    settings = pelican.settings
+    check_modified_method(settings)
+    current = fingerprint(settings)
+    settings["_CACHE_GUARD_FINGERPRINT"] = current
+    if not settings.get("LOAD_CONTENT_CACHE"):
+        return
+    try:
+        stored = json.loads(_fingerprint_path(settings).read_text("utf-8"))["digest"]
+    except (OSError, ValueError, KeyError, TypeError):
+        stored = None
+    if stored != current:
+        logger.info("cache_guard: settings or plugins changed; rebuilding the cache")
+        settings["LOAD_CONTENT_CACHE"] = False
+
+
+def on_finalized(pelican: Any) -> None:
+    """Record the fingerprint once the build has saved a cache that matches it."""
+    settings = pelican.settings
+    digest = settings.get("_CACHE_GUARD_FINGERPRINT")
+    if settings.get("CACHE_CONTENT") and digest:
+        atomic.write_text(_fingerprint_path(settings), json.dumps({"digest": digest}))
+
+
+def register() -> None:
+    """Connect the guard to Pelican's start and end of build."""
+    signals.initialized.connect(on_initialized)
+    signals.finalized.connect(on_finalized)

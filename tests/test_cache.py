@@ -1,0 +1,105 @@
+"""The content cache is on, and a change to settings or content is never stale."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pelican import signals
+import pytest
+
+from pelican_plugins import cache_guard
+from tests.support import build, soup, write_post
+
+POST = "Title: Cached\nDate: 2020-05-05\nSlug: cached\n\n## First part\n\nText.\n"
+
+
+def heading(site: Path) -> str:
+    page = soup(site / "2020" / "05" / "cached" / "index.html")
+    return str(page.select_one(".entry-content h2"))
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    folder = tmp_path / "content"
+    write_post(folder / "posts", "cached.md", POST)
+    return folder
+
+
+def test_cache_files_are_written(content: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    build(tmp_path / "out", content=content, cache=cache)
+    assert (cache / "ArticlesGenerator-Readers").exists()
+    assert (cache / cache_guard.FINGERPRINT_FILE).exists()
+
+
+def test_changed_markdown_setting_takes_effect_with_cache_on(
+    content: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    plain = heading(build(tmp_path / "a", content=content, cache=cache))
+    assert 'id="' not in plain
+    markdown = {
+        "extension_configs": {"markdown.extensions.toc": {}},
+        "output_format": "html5",
+    }
+    with_ids = heading(
+        build(tmp_path / "b", content=content, cache=cache, MARKDOWN=markdown)
+    )
+    assert 'id="first-part"' in with_ids
+
+
+def test_unchanged_settings_reuse_the_cache(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    build(tmp_path / "a", content=content, cache=cache)
+    seen: list[bool] = []
+    original = cache_guard.on_initialized
+
+    def spy(pelican: object) -> None:
+        original(pelican)
+        seen.append(pelican.settings["LOAD_CONTENT_CACHE"])  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(cache_guard, "on_initialized", spy)
+    cache_guard.register()
+    try:
+        build(tmp_path / "b", content=content, cache=cache)
+    finally:
+        signals.initialized.disconnect(spy)
+    assert seen == [True]
+
+
+def test_edited_post_is_rebuilt(content: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    build(tmp_path / "a", content=content, cache=cache)
+    (content / "posts" / "cached.md").write_text(
+        POST.replace("First part", "Second part"), "utf-8"
+    )
+    assert "Second part" in heading(build(tmp_path / "b", content=content, cache=cache))
+
+
+def test_bogus_check_modified_method_warns_and_falls_back(
+    content: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache = tmp_path / "cache"
+    build(tmp_path / "a", content=content, cache=cache, CHECK_MODIFIED_METHOD="bogus")
+    assert "invalid CHECK_MODIFIED_METHOD ('bogus')" in caplog.text
+    (content / "posts" / "cached.md").write_text(
+        POST.replace("First part", "Edited part"), "utf-8"
+    )
+    with caplog.at_level(logging.WARNING):
+        site = build(
+            tmp_path / "b", content=content, cache=cache, CHECK_MODIFIED_METHOD="bogus"
+        )
+    assert "Edited part" in heading(site)
+
+
+def test_fingerprint_ignores_output_only_settings() -> None:
+    base = {"PATH": "content", "SITEURL": "", "MARKDOWN": {"a": 1}}
+    assert cache_guard.fingerprint(base) == cache_guard.fingerprint(
+        {**base, "SITEURL": "https://listeningback.example"}
+    )
+    assert cache_guard.fingerprint(base) != cache_guard.fingerprint(
+        {**base, "MARKDOWN": {"a": 2}}
+    )
