@@ -52,7 +52,7 @@ ABOUT_PAGE_SLUG = "about"
 # where tag "back-53" lives. A folder per page cannot collide.
 DEFAULT_PAGINATION = 8
 PAGINATION_PATTERNS = (
-    (1, "{url}", "{save_as}"),
+    (1, "{base_name}/", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
 )
 

@@ -15,8 +15,8 @@ import pytest
 GOLDEN = Path(__file__).parent / "golden"
 PAGES = {
     "index.html": "index.html",
-    "article.html": "2019/03/ending-chronic-back-pain/index.html",
-    "article-rst.html": "2020/11/recovery-after-injury/index.html",
+    "article.html": "2018/02/chronic-back-pain-a-place-to-start/index.html",
+    "article-rst.html": "2020/05/recovery-after-injury/index.html",
     "tags.html": "tags/index.html",
     "about.html": "about/index.html",
 }
