@@ -95,10 +95,12 @@ class TocBody:
 
     def _part(self, index: int) -> str:
         html = self.content.toc_parts[index]
-        if not html:
-            return ""
-        # The same link resolution Pelican applies to the body (`{filename}` …).
-        return self.content._update_content(html, self.content.get_siteurl())
+        content = self.content
+        # Resolve `{filename}` links as Pelican does for the body, unless the
+        # body had none (memoized .content then equals the raw body).
+        if not html or content.content == content._content:
+            return html
+        return content._update_content(html, content.get_siteurl())
 
     @property
     def before(self) -> str:

@@ -66,7 +66,8 @@ class _Scanner(HTMLParser):
     def __init__(self, source: str, marker: str) -> None:
         super().__init__(convert_charrefs=True)
         self.source = source
-        self.marker = marker
+        # Marker paragraphs are only looked for when the text occurs at all.
+        self.marker = marker if marker and marker in source else ""
         self.line_starts = [0]
         index = source.find("\n")
         while index != -1:

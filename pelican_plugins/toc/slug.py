@@ -14,6 +14,10 @@ import unicodedata
 MAX_LENGTH = 64
 # Letters, combining marks and digits of any script stay; the rest separates.
 _KEEP = frozenset({"L", "M", "N"})
+# Most headings are ASCII: one C-level translate does what the loop below does.
+_ASCII_SEPARATORS = str.maketrans(
+    {chr(c): " " for c in range(128) if not chr(c).isalnum()}
+)
 
 
 def slugify(text: str, max_length: int = MAX_LENGTH) -> str:
@@ -24,6 +28,19 @@ def slugify(text: str, max_length: int = MAX_LENGTH) -> str:
     >>> slugify("身体の記憶")
     '身体の記憶'
     """
+    if text.isascii():
+        words = text.lower().translate(_ASCII_SEPARATORS).split()
+    else:
+        words = _words(text)
+    slug = "-".join(words)
+    if len(slug) > max_length:
+        # Cut at a word boundary when there is one, so ids stay readable.
+        cut = slug[:max_length]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut
+    return slug
+
+
+def _words(text: str) -> list[str]:
     words: list[str] = []
     current: list[str] = []
     for char in unicodedata.normalize("NFKC", text).lower():
@@ -34,12 +51,7 @@ def slugify(text: str, max_length: int = MAX_LENGTH) -> str:
             current = []
     if current:
         words.append("".join(current))
-    slug = "-".join(words)
-    if len(slug) > max_length:
-        # Cut at a word boundary when there is one, so ids stay readable.
-        cut = slug[:max_length]
-        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut
-    return slug
+    return words
 
 
 def unique(base: str, used: Container[str]) -> str:
