@@ -1,0 +1,132 @@
+"""An "On this page" table of contents with back-links, for Markdown, reST and HTML.
+
+The work happens inside the readers, so Pelican's content cache keeps it: each
+reader's HTML goes through one ``html.parser`` pass (see ``scan``), and the
+reader returns
+
+- as the body: its own HTML with ``[TOC]`` markers removed and nothing else
+  changed, which is what summaries, index pages and feeds are cut from;
+- as metadata: ``toc`` (nested entries ``{level, id, text, children}``),
+  ``toc_nav`` (how to render the table) and ``toc_parts`` (the body with heading
+  ids and back-links, split where an in-content table goes).
+
+``content_object_init`` wraps ``toc_parts`` as ``article.toc_body``, which
+resolves ``{filename}`` links like ``article.content`` does. The theme partial
+``partials/toc.html`` renders the table and the decorated body.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from pelican import signals
+from pelican.readers import HTMLReader, MarkdownReader, RstReader
+
+from pelican_plugins.config import resolve
+from pelican_plugins.toc.settings import (
+    PLUGIN,
+    PREFIX,
+    RESOLVED_KEY,
+    SPEC,
+    options,
+    overrides,
+    resolved,
+)
+from pelican_plugins.toc.transform import toc
+
+__all__ = ["TocBody", "add_toc", "register"]
+
+logger = logging.getLogger(__name__)
+
+SUPPORTED = (MarkdownReader, RstReader, HTMLReader)
+
+
+def add_toc(
+    content: str, metadata: dict[str, Any], settings: dict[str, Any], source: str
+) -> tuple[str, dict[str, Any]]:
+    """Return the reader's (body, metadata) with the table's data added."""
+    config = resolved(settings)
+    enabled, depth = overrides(metadata, source)
+    result = toc(content or "", options(config), enabled=enabled, depth=depth)
+    if result.problem:
+        logger.warning("toc: %s left without a table: %s", source, result.problem)
+    metadata["toc"] = result.entries
+    if result.parts is not None:
+        metadata["toc_nav"] = {
+            "id": result.nav_id,
+            "title": config["TOC_TITLE"],
+            "list": config["TOC_LIST"],
+            "inline": result.inline,
+        }
+        metadata["toc_parts"] = list(result.parts)
+    return result.content, metadata
+
+
+class TocReaderMixin:
+    """Run the reader as usual, then add the table (cached with the output)."""
+
+    settings: dict[str, Any]
+
+    def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        """Read *source_path* and add the table of contents."""
+        content, metadata = super().read(source_path)  # type: ignore[misc]
+        return add_toc(content, metadata, self.settings, source_path)
+
+
+def on_readers_init(readers: Any) -> None:
+    """Give Markdown, reST and HTML (and their subclasses) the table."""
+    for fmt, cls in list(readers.reader_classes.items()):
+        if (
+            isinstance(cls, type)
+            and issubclass(cls, SUPPORTED)
+            and not issubclass(cls, TocReaderMixin)
+        ):
+            readers.reader_classes[fmt] = type(
+                f"Toc{cls.__name__}", (TocReaderMixin, cls), {}
+            )
+
+
+class TocBody:
+    """The decorated body's halves, with links resolved as in ``.content``."""
+
+    def __init__(self, content: Any) -> None:
+        self.content = content
+
+    def _part(self, index: int) -> str:
+        html = self.content.toc_parts[index]
+        content = self.content
+        # Resolve `{filename}` links as Pelican does for the body, unless the
+        # body had none (memoized .content then equals the raw body).
+        if not html or content.content == content._content:
+            return html
+        return content._update_content(html, content.get_siteurl())
+
+    @property
+    def before(self) -> str:
+        """The body up to where an in-content table goes (all of it otherwise)."""
+        return self._part(0)
+
+    @property
+    def after(self) -> str:
+        """The body after an in-content table; empty when there is none."""
+        return self._part(1)
+
+
+def on_content_object_init(content: Any) -> None:
+    """Expose the decorated body to templates as ``article.toc_body``."""
+    if getattr(content, "toc_parts", None):
+        content.toc_body = TocBody(content)
+
+
+def on_initialized(pelican: Any) -> None:
+    """Resolve (and check) the settings once per run."""
+    settings = pelican.settings
+    settings[RESOLVED_KEY] = resolve(PLUGIN, PREFIX, SPEC, settings)
+
+
+def register() -> None:
+    """Connect the plugin to Pelican."""
+    signals.initialized.connect(on_initialized)
+    signals.readers_init.connect(on_readers_init)
+    signals.content_object_init.connect(on_content_object_init)

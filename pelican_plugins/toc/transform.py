@@ -1,0 +1,199 @@
+"""The table of contents of one rendered body, and the body with its back-links.
+
+Pure functions of (HTML, options): no Pelican here. The body that summaries and
+feeds see is the input with ``[TOC]`` marker paragraphs removed and nothing
+else changed; the decorated body (heading ids, back-links, optional permalinks)
+is returned separately, split where an in-content table belongs, so the theme
+renders the table itself between the two halves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from html import escape
+import itertools
+from typing import Any
+
+from pelican_plugins.toc.scan import (
+    BACKLINK_CLASS,
+    PERMALINK_CLASS,
+    Heading,
+    UnreadableHTML,
+    scan,
+)
+from pelican_plugins.toc.slug import heading_id, unique
+
+PLACEMENTS = ("auto", "marker", "none")
+
+Entry = dict[str, Any]  # {"level", "id", "text", "children"}: plain, so it pickles
+Edits = list[tuple[int, int, str]]  # (offset, characters removed, text inserted)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to list and what to insert; see the ``TOC_`` settings."""
+
+    levels: tuple[int, int] = (2, 4)
+    min_headings: int = 2
+    enabled: bool = True
+    placement: str = "auto"
+    marker: str = "[TOC]"
+    backlinks: bool = True
+    backlink_label: str = "Back to table of contents"
+    permalinks: bool = False
+    permalink_label: str = "Link to this section"
+    exclude_classes: frozenset[str] = frozenset({"no-toc"})
+    nav_id: str = "toc"
+    # Ids the theme puts around the body (<main id="main">, comment anchors).
+    reserved_ids: frozenset[str] = frozenset(
+        {"main", "content", "comments", "respond", "reply-title", "commentform"}
+    )
+
+
+@dataclass
+class Result:
+    """The clean body, the table's entries and the decorated body's two halves."""
+
+    content: str
+    entries: list[Entry] = field(default_factory=list)
+    nav_id: str = ""
+    parts: tuple[str, str] | None = None  # decorated body: before / after the table
+    inline: bool = False  # the table goes between the halves, not above the body
+    problem: str = ""  # why the body was left alone, for the build log
+
+
+def nest(flat: Iterable[Entry]) -> list[Entry]:
+    """Nest entries under the nearest earlier entry of a lower level.
+
+    Skipped levels (h2 then h4) nest one step deeper, never through an empty
+    item; a first heading deeper than later ones stays at the top.
+
+    >>> out = nest([{"level": 2, "id": "a"}, {"level": 4, "id": "b"},
+    ...             {"level": 3, "id": "c"}, {"level": 2, "id": "d"}])
+    >>> [(e["id"], [c["id"] for c in e["children"]]) for e in out]
+    [('a', ['b', 'c']), ('d', [])]
+    """
+    top: list[Entry] = []
+    stack: list[Entry] = []
+    for item in flat:
+        entry = {**item, "children": []}
+        while stack and stack[-1]["level"] >= entry["level"]:
+            stack.pop()
+        (stack[-1]["children"] if stack else top).append(entry)
+        stack.append(entry)
+    return top
+
+
+def _wanted(heading: Heading, low: int, high: int, options: Options) -> bool:
+    return (
+        low <= heading.level <= high
+        and not heading.classes & options.exclude_classes
+        and bool(heading.text)
+    )
+
+
+def _splice(source: str, edits: Edits, split: int | None) -> tuple[str, int | None]:
+    """Apply (offset, length-removed, text) edits; return text and split index."""
+    out: list[str] = []
+    position = 0
+    split_at = None
+    length = 0
+    for offset, removed, text in sorted(edits, key=lambda e: e[0]):
+        chunk = source[position:offset]
+        out.append(chunk)
+        length += len(chunk)
+        if split is not None and split_at is None and offset >= split:
+            split_at = length - (offset - split)
+        out.append(text)
+        length += len(text)
+        position = offset + removed
+    out.append(source[position:])
+    if split is not None and split_at is None:
+        split_at = length + (split - position)
+    return "".join(out), split_at
+
+
+def _wants_permalink(heading: Heading, options: Options, *, decorated: bool) -> bool:
+    # Never inside or around another link: nested anchors are invalid HTML.
+    return (
+        options.permalinks
+        and not decorated
+        and heading.close is not None
+        and not (heading.has_link or heading.in_link)
+    )
+
+
+def _permalink(target: str, options: Options) -> str:
+    return (
+        f' <a class="{PERMALINK_CLASS}" href="#{escape(target)}" '
+        f'aria-label="{escape(options.permalink_label)}">#</a>'
+    )
+
+
+def _backlinks(headings: list[Heading], nav_id: str, label: str, end: int) -> Edits:
+    """Link back at the end of each section.
+
+    A section ends before the next heading of the same or a higher level, and
+    at the end of the body.
+    """
+    link = (
+        f'<p class="{BACKLINK_CLASS}"><a href="#{escape(nav_id)}">'
+        f"{escape(label)}</a></p>"
+    )
+    edits = [
+        (heading.insert_at, 0, link + "\n")
+        for previous, heading in itertools.pairwise(headings)
+        if heading.level <= previous.level and not heading.in_link
+    ]
+    edits.append((end, 0, "\n" + link))
+    return edits
+
+
+def toc(
+    html: str,
+    options: Options,
+    *,
+    enabled: bool | None = None,
+    depth: int | None = None,
+) -> Result:
+    """Build the table for *html*; *enabled*/*depth* are per-post overrides."""
+    try:
+        found = scan(html, options.marker)
+    except UnreadableHTML as error:
+        return Result(html, problem=str(error))
+    removals: Edits = [(start, end - start, "") for start, end in found.markers]
+    clean = _splice(html, removals, None)[0] if removals else html
+    low, high = options.levels[0], depth or options.levels[1]
+    headings = [h for h in found.headings if _wanted(h, low, high, options)]
+    wanted = options.enabled if enabled is None else enabled
+    if not wanted or len(headings) < (1 if enabled else options.min_headings):
+        return Result(clean)
+
+    used = set(found.ids) | options.reserved_ids
+    nav_id = unique(options.nav_id, used)
+    used.add(nav_id)
+    edits = list(removals)
+    flat: list[Entry] = []
+    for ordinal, heading in enumerate(headings, start=1):
+        target = heading.id
+        if not target:
+            target = heading_id(heading.text, ordinal, used)
+            used.add(target)
+            end = heading.tag_end - (2 if heading.self_closing else 1)
+            edits.append((end, 0, f' id="{escape(target)}"'))
+        flat.append({"level": heading.level, "id": target, "text": heading.text})
+        if _wants_permalink(heading, options, decorated=found.decorated):
+            edits.append((heading.close or 0, 0, _permalink(target, options)))
+    if options.backlinks and not found.decorated:
+        edits += _backlinks(headings, nav_id, options.backlink_label, len(html))
+
+    split = None
+    if options.placement != "none":
+        if found.markers:
+            split = found.markers[0][0]
+        elif options.placement == "auto" and not headings[0].in_link:
+            split = headings[0].insert_at
+    body, at = _splice(html, edits, split)
+    parts = (body, "") if at is None else (body[:at], body[at:])
+    return Result(clean, nest(flat), nav_id, parts, at is not None)
