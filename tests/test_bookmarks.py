@@ -197,3 +197,13 @@ def test_sample_site_keeps_the_bookmark_permalink(site: Path) -> None:
     assert tools.select_one("[data-copy]")["data-copy"] == permalink["href"]
     assert tools.select_one("[aria-live]")
     assert "delicious" not in page.decode().lower()
+
+
+def test_article_pages_load_at_most_two_kilobytes_of_our_script(site: Path) -> None:
+    page = soup(
+        site / "2018" / "02" / "chronic-back-pain-a-place-to-start" / "index.html"
+    )
+    scripts = [s["src"] for s in page.select("script[src]")]
+    assert scripts == ["/theme/js/share.js"]
+    assert all(s.has_attr("defer") for s in page.select("script[src]"))
+    assert (site / "theme" / "js" / "share.js").stat().st_size <= 2048

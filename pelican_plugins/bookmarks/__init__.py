@@ -22,8 +22,7 @@ from pelican_plugins.bookmarks.services import (
     check_services,
     clean_instance,
     plain_title,
-    share_links,
-    share_post,
+    share_data,
 )
 from pelican_plugins.config import Setting, resolve
 
@@ -127,8 +126,7 @@ def attach_links(generators: list[Any]) -> None:
             mastodon_instance=options["BOOKMARKS_MASTODON_INSTANCE"],
             chooser=chooser,
         )
-        content.share_links = share_links(keys, target)
-        content.share_post = share_post(target, content.share_links)
+        content.share_links, content.share_post = share_data(keys, target)
 
 
 def write_share_page(generator: Any, writer: Any) -> None:

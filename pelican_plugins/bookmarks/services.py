@@ -181,24 +181,33 @@ def clean_instance(value: str) -> str:
     return host if _HOST.match(host) else ""
 
 
-def share_links(keys: Iterable[str], target: Target) -> list[ShareLink]:
-    """Build the links for ``keys`` (already checked) in the order given."""
+def share_data(
+    keys: Iterable[str], target: Target
+) -> tuple[list[ShareLink], dict[str, str]]:
+    """Build ``share_links`` for ``keys`` (already checked) and ``share_post``.
+
+    The title and URL are percent-encoded once, and a URL built for a link is
+    reused for the pelican-share-post key that names the same service.
+    """
     q = _Quoted(target)
-    return [
+    links = [
         ShareLink(key, s.name, s.build(q, target), s.label)
         for key in keys
         for s in (SERVICES[key],)
     ]
-
-
-def share_post(target: Target, links: Iterable[ShareLink] = ()) -> dict[str, str]:
-    """Build the ``article.share_post`` mapping pelican-share-post themes expect.
-
-    URLs already built for ``links`` are reused rather than encoded again.
-    """
     done = {link.key: link.url for link in links}
-    q = _Quoted(target)
-    return {
+    post = {
         k: done[v] if v in done else SERVICES[v].build(q, target)
         for k, v in SHARE_POST_KEYS.items()
     }
+    return links, post
+
+
+def share_links(keys: Iterable[str], target: Target) -> list[ShareLink]:
+    """Build the links for ``keys`` (already checked) in the order given."""
+    return share_data(keys, target)[0]
+
+
+def share_post(target: Target) -> dict[str, str]:
+    """Build the ``article.share_post`` mapping pelican-share-post themes expect."""
+    return share_data((), target)[1]
