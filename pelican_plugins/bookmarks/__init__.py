@@ -1,8 +1,9 @@
 """Bookmarks plugin for Pelican: privacy-respecting share links, built at build time.
 
 Every article (and page) gets ``share_links``, an ordered list of ``ShareLink``,
-and ``share_post``, the mapping pelican-share-post themes use. Links are plain
-``<a href>`` to the services themselves: no third-party script, image or counter.
+``share_post``, the mapping pelican-share-post themes use, and ``share_permalink``.
+Links are plain ``<a href>`` to the services themselves: no third-party script,
+image or counter.
 Mastodon goes straight to a configured server, or to a small page of our own
 where readers type theirs; nothing passes through a third-party redirector.
 """
@@ -120,9 +121,13 @@ def attach_links(generators: list[Any]) -> None:
     chooser = f"{siteurl}/{options['BOOKMARKS_SHARE_PAGE_URL']}"
     keys = options["BOOKMARKS_SERVICES"]
     for content in _contents(generators):
+        url = content.url
+        # The page's own address as the theme links it (site-relative in dev);
+        # share.js resolves it against the page, so "Copy link" copies it exactly.
+        content.share_permalink = f"{siteurl}/{url}"
         target = Target(
             title=plain_title(getattr(content, "title", "")),
-            url=f"{base}/{content.url}",
+            url=f"{base}/{url}",
             mastodon_instance=options["BOOKMARKS_MASTODON_INSTANCE"],
             chooser=chooser,
         )

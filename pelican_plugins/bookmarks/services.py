@@ -55,7 +55,9 @@ class _Quoted:
 
 def plain_title(title: str) -> str:
     """Return the title as readers see it: tags stripped, entities decoded, one line."""
-    return Markup(title).striptags()
+    if "<" in title or "&" in title:
+        return Markup(title).striptags()
+    return " ".join(title.split())  # what striptags does to plain text, faster
 
 
 def _email(q: _Quoted, t: Target) -> str:
