@@ -101,6 +101,8 @@ MARKDOWN = {
 PLUGINS = [
     "pelican_plugins.cache_guard",
     "pelican_plugins.toc",
+    "pelican_plugins.tag_cloud",
+    "pelican_plugins.bookmarks",
 ]
 
 SUMMARY_MAX_LENGTH = 50

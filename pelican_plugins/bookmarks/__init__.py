@@ -1,0 +1,156 @@
+"""Bookmarks plugin for Pelican: privacy-respecting share links, built at build time.
+
+Every article (and page) gets ``share_links``, an ordered list of ``ShareLink``,
+``share_post``, the mapping pelican-share-post themes use, and ``share_permalink``.
+Links are plain ``<a href>`` to the services themselves: no third-party script,
+image or counter.
+Mastodon goes straight to a configured server, or to a small page of our own
+where readers type theirs; nothing passes through a third-party redirector.
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+import logging
+from typing import Any
+
+from pelican import signals
+from pelican.generators import ArticlesGenerator, PagesGenerator
+
+from pelican_plugins.bookmarks.services import (
+    DEFAULT_SERVICES,
+    Target,
+    check_services,
+    clean_instance,
+    plain_title,
+    share_data,
+)
+from pelican_plugins.config import Setting, resolve
+
+logger = logging.getLogger(__name__)
+
+PLUGIN = "bookmarks"
+PREFIX = "BOOKMARKS_"
+OPTIONS_KEY = "bookmarks_options"
+
+
+def _strings(value: Any) -> bool:
+    return all(isinstance(v, str) for v in value)
+
+
+SPEC = {
+    "BOOKMARKS_SERVICES": Setting(
+        DEFAULT_SERVICES, "Service keys, in display order.", (list, tuple), _strings
+    ),
+    "BOOKMARKS_MASTODON_INSTANCE": Setting(
+        "", "Mastodon server for the link ('' lets readers type theirs).", (str,)
+    ),
+    "BOOKMARKS_SHARE_PAGE_URL": Setting(
+        "share/", "URL of our 'type your server' page.", (str,)
+    ),
+    "BOOKMARKS_SHARE_PAGE_SAVE_AS": Setting(
+        "share/index.html", "Where that page is written ('' to skip).", (str,)
+    ),
+    "BOOKMARKS_DEV_SITEURL": Setting(
+        "http://127.0.0.1:8000",
+        "Address used in share links while SITEURL is empty.",
+        (str,),
+        lambda v: v.startswith(("http://", "https://")),
+    ),
+}
+
+
+def site_base(settings: dict[str, Any], dev_base: str) -> str:
+    """Return the site's absolute address, or the dev fallback with one warning."""
+    siteurl = str(settings.get("SITEURL") or "").rstrip("/")
+    if siteurl.startswith("//"):
+        siteurl = "https:" + siteurl
+    if siteurl.startswith(("http://", "https://")):
+        return siteurl
+    logger.warning(
+        "bookmarks: SITEURL is not an absolute http(s) address (%r); share links "
+        "point at %s for this build (publishconf.py sets the real address)",
+        settings.get("SITEURL"),
+        dev_base,
+    )
+    return dev_base.rstrip("/")
+
+
+def resolve_options(settings: dict[str, Any]) -> dict[str, Any]:
+    """Resolve and check the settings; drop unknown or dead services with a warning."""
+    options = resolve(PLUGIN, PREFIX, SPEC, settings)
+    keys, problems = check_services(options["BOOKMARKS_SERVICES"])
+    for problem in problems:
+        logger.warning("bookmarks: BOOKMARKS_SERVICES: %s; dropped", problem)
+    options["BOOKMARKS_SERVICES"] = keys
+    raw = options["BOOKMARKS_MASTODON_INSTANCE"]
+    instance = clean_instance(raw) if raw else ""
+    if raw and not instance:
+        logger.warning(
+            "bookmarks: invalid BOOKMARKS_MASTODON_INSTANCE (%r), falling back to "
+            "default ('')",
+            raw,
+        )
+    options["BOOKMARKS_MASTODON_INSTANCE"] = instance
+    return options
+
+
+def _contents(generators: list[Any]) -> chain[Any]:
+    lists = []
+    for gen in generators:
+        if isinstance(gen, ArticlesGenerator):
+            lists += [gen.articles, gen.translations, gen.hidden_articles]
+            lists += [gen.hidden_translations, gen.drafts, gen.drafts_translations]
+        elif isinstance(gen, PagesGenerator):
+            lists += [gen.pages, gen.translations, gen.hidden_pages]
+            lists += [gen.hidden_translations, gen.draft_pages]
+            lists += [gen.draft_translations]
+    return chain.from_iterable(lists)
+
+
+def attach_links(generators: list[Any]) -> None:
+    """Give every article and page its share links, once per build."""
+    if not generators:
+        return
+    settings = generators[0].settings
+    options = resolve_options(settings)
+    for gen in generators:
+        gen.context[OPTIONS_KEY] = options
+    base = site_base(settings, options["BOOKMARKS_DEV_SITEURL"])
+    siteurl = str(settings.get("SITEURL") or "").rstrip("/")
+    chooser = f"{siteurl}/{options['BOOKMARKS_SHARE_PAGE_URL']}"
+    keys = options["BOOKMARKS_SERVICES"]
+    for content in _contents(generators):
+        url = content.url
+        # The page's own address as the theme links it (site-relative in dev);
+        # share.js resolves it against the page, so "Copy link" copies it exactly.
+        content.share_permalink = f"{siteurl}/{url}"
+        target = Target(
+            title=plain_title(getattr(content, "title", "")),
+            url=f"{base}/{url}",
+            mastodon_instance=options["BOOKMARKS_MASTODON_INSTANCE"],
+            chooser=chooser,
+        )
+        content.share_links, content.share_post = share_data(keys, target)
+
+
+def write_share_page(generator: Any, writer: Any) -> None:
+    """Write our own 'share to your server' page (used by Mastodon and diaspora*)."""
+    options = generator.context.get(OPTIONS_KEY) or resolve_options(generator.settings)
+    save_as = options["BOOKMARKS_SHARE_PAGE_SAVE_AS"]
+    if not save_as:
+        return
+    writer.write_file(
+        save_as,
+        generator.get_template("share_page"),
+        generator.context,
+        relative_urls=generator.settings.get("RELATIVE_URLS", False),
+        url=options["BOOKMARKS_SHARE_PAGE_URL"],
+        page_name="share_page",
+    )
+
+
+def register() -> None:
+    """Attach links after every generator has read its content; write our page."""
+    signals.all_generators_finalized.connect(attach_links)
+    signals.article_writer_finalized.connect(write_share_page)
