@@ -1,0 +1,1 @@
+"""Responses: comments and linkbacks under every post (issue 5)."""
