@@ -100,6 +100,7 @@ MARKDOWN = {
 
 PLUGINS = [
     "pelican_plugins.cache_guard",
+    "pelican_plugins.responses",
 ]
 
 SUMMARY_MAX_LENGTH = 50
