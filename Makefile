@@ -15,7 +15,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html clean regenerate serve devserver publish test lint format bench update-golden
+.PHONY: help venv html clean regenerate serve devserver publish test lint format bench update-golden moderate
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ format: $(STAMP) ## Format the code with ruff
 
 bench: $(STAMP) ## Time plain Pelican against this project on a generated corpus
 	$(BIN)/python bench/build.py $(BENCH_ARGS)
+
+moderate: $(STAMP) ## Moderate responses: make moderate ARGS="list" (approve ID, spam ID, delete ID)
+	$(BIN)/python -m pelican_plugins.responses moderate $(or $(ARGS),list)
 
 update-golden: $(STAMP) ## Refresh the golden pages in tests/golden/
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
