@@ -182,6 +182,7 @@ def test_hostile_urls_and_names_become_plain_text() -> None:
     assert view.author_url is None
     assert view.author_name == "admin"
     assert display_name("\u2066\u2069") == "Anonymous"
+    assert display_name("a\x01b\x1b[2J\x7f") == "a b [2J"
 
 
 def test_ping_excerpt_is_plain_text_cut_on_words() -> None:

@@ -23,8 +23,17 @@ AVATAR_HUES = 8
 LABELS = {"pingback": "Pingback", "trackback": "Trackback", "webmention": "Webmention"}
 # Bidi embeddings/overrides/isolates and zero-width characters: a name may not
 # reorder the text around it or pose as the site's author (B21).
+# Control characters go too: XML feeds cannot carry them.
 _INVISIBLE = dict.fromkeys(
-    [*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF]
+    [
+        *range(0x00, 0x20),
+        *range(0x7F, 0xA0),
+        *range(0x200B, 0x2010),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+        0xFEFF,
+    ],
+    " ",
 )
 _TEXT_ONLY = nh3.Cleaner(tags=set(), clean_content_tags={"script", "style"})
 
