@@ -12,10 +12,12 @@ from pathlib import Path
 import sys
 import unicodedata
 
+from pelican.settings import read_settings
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from pelican_plugins.responses import settings as plugin_settings
 from pelican_plugins.responses.model import STATUSES, Response
 from pelican_plugins.responses.store import ResponseStore
 from pelican_plugins.responses.view import excerpt
@@ -61,9 +63,13 @@ def table(items: Sequence[Response], title: str) -> Table:
 def parser() -> argparse.ArgumentParser:
     """Build the argument parser."""
     ap = argparse.ArgumentParser(prog="python -m pelican_plugins.responses")
-    ap.add_argument("--content", default="content", help="content folder (PATH)")
-    ap.add_argument("--dir", default="responses", help="responses folder in content")
-    ap.add_argument("--db", default="var/responses.sqlite3", help="private store")
+    ap.add_argument(
+        "--settings",
+        default="pelicanconf.py",
+        help="Pelican settings that give PATH, RESPONSES_DIR and RESPONSES_DB",
+    )
+    ap.add_argument("--content", help="content folder (default: PATH)")
+    ap.add_argument("--db", help="private store (default: RESPONSES_DB)")
     sub = ap.add_subparsers(dest="command", required=True)
     moderate = sub.add_parser("moderate", help="review and move responses")
     actions = moderate.add_subparsers(dest="action", required=True)
@@ -75,12 +81,26 @@ def parser() -> argparse.ArgumentParser:
     return ap
 
 
+def locations(args: argparse.Namespace) -> tuple[Path, Path]:
+    """Resolve the responses folder and database from the settings file and flags."""
+    conf = Path(args.settings)
+    options = plugin_settings.load({})
+    content, base = Path("content"), Path()
+    if conf.is_file():
+        settings = read_settings(str(conf))
+        options = plugin_settings.load(settings)
+        content, base = Path(settings["PATH"]), conf.resolve().parent
+    content = Path(args.content) if args.content else content
+    db = Path(args.db) if args.db else base / options["RESPONSES_DB"]
+    return content / options["RESPONSES_DIR"], db
+
+
 def main(argv: Sequence[str] | None = None, console: Console | None = None) -> int:
     """Run the CLI; return the exit code."""
     args = parser().parse_args(argv)
     console = console or Console()
-    folder = Path(args.content) / args.dir
-    with ResponseStore(folder, Path(args.db)) as store:
+    folder, db = locations(args)
+    with ResponseStore(folder, db) as store:
         if args.action == "list":
             status = None if args.status == "all" else args.status
             items = store.list(status)

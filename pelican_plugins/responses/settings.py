@@ -20,7 +20,7 @@ SPEC = {
     ),
     "RESPONSES_DB": Setting(
         "var/responses.sqlite3",
-        "private SQLite store (moderation CLI), relative to the project",
+        "private SQLite store, relative to the settings file (moderation CLI)",
         types=(str,),
     ),
     "RESPONSES_ORDER": Setting(
