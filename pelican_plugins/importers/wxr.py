@@ -57,6 +57,7 @@ class WxrComment:
     user_id: str
     meta: dict[str, str]
     line: int
+    end_line: int
 
 
 @dataclass(slots=True)
@@ -81,6 +82,7 @@ class WxrItem:
     creator: str
     categories: list[tuple[str, str, str]]  # (domain, nicename, name)
     line: int
+    end_line: int
     comments: list[WxrComment] = field(default_factory=list)
 
     @property
@@ -110,6 +112,7 @@ def _comment(node: Node) -> WxrComment:
         user_id=node.get("wp:comment_user_id", "0"),
         meta=meta,
         line=node.line,
+        end_line=node.end_line,
     )
 
 
@@ -143,6 +146,7 @@ def item_from_node(node: Node) -> WxrItem:
         creator=node.get("dc:creator"),
         categories=categories,
         line=node.line,
+        end_line=node.end_line,
     )
     item.comments = [_comment(c) for c in node.findall("wp:comment")]
     return item

@@ -31,6 +31,7 @@ class Node:
     tag: str
     attrib: dict[str, str]
     line: int
+    end_line: int = 0
     parts: list[str] = field(default_factory=list)
     children: list[Node] = field(default_factory=list)
 
@@ -88,22 +89,26 @@ class _Target:
         self._names: dict[str, str] = {}
 
     def _name(self, tag: str) -> str:
-        name = self._names.get(tag)
-        if name is None:
-            name = self._names[tag] = self.canon(tag)
+        name = self._names[tag] = self.canon(_clark(tag))
         return name
 
-    def start(self, tag: str, attrib: dict[str, str]) -> None:
+    def start(self, tag: str, attrs: list[str]) -> None:
+        """Expat start handler (``ordered_attributes``: a flat name/value list)."""
+        attrib = (
+            {_clark(k): v for k, v in zip(attrs[::2], attrs[1::2], strict=True)}
+            if attrs
+            else {}
+        )
         self.depth += 1
-        name = self._name(tag)
-        if self.depth == 1 and not self.root:
-            self.root = name
+        name = self._names.get(tag) or self._name(tag)
         if self.record_depth:
-            if self.depth - self.record_depth > MAX_RECORD_DEPTH:
+            below = self.depth - self.record_depth
+            if below > MAX_RECORD_DEPTH:
                 self.too_deep += 1
                 self.stack.append(None)
                 return
-            node = Node(name, attrib, self.line())
+            # Line numbers are only needed for records and their children.
+            node = Node(name, attrib, self.line() if below == 1 else 0)
             parent = self.stack[-1]
             if parent is not None:
                 parent.children.append(node)
@@ -113,8 +118,9 @@ class _Target:
             self.record_start = self.byte_index()
             self.stack.append(Node(name, attrib, self.line()))
         else:
-            node = Node(name, attrib, self.line()) if self.depth <= 3 else None
-            self.stack.append(node)
+            if self.depth == 1 and not self.root:
+                self.root = name
+            self.stack.append(Node(name, attrib, 0) if self.depth <= 3 else None)
 
     def data(self, text: str) -> None:
         if self.stack and (node := self.stack[-1]) is not None:
@@ -122,6 +128,8 @@ class _Target:
 
     def end(self, tag: str) -> None:
         node = self.stack.pop()
+        if node is not None and node.line:
+            node.end_line = self.line()
         if self.depth == self.record_depth and node is not None:
             self.record_end = self.byte_index()
             self.record_depth = 0
@@ -133,6 +141,11 @@ class _Target:
 
     def close(self) -> None:
         return None
+
+
+def _clark(name: str) -> str:
+    """Expat gives ``uri}local``; ElementTree's ``{uri}local`` is what we match."""
+    return "{" + name if "}" in name else name
 
 
 class Truncated(XMLRejected):
@@ -174,10 +187,20 @@ class RecordStream:
         return self.target.header
 
     def _new_parser(self) -> DefusedXMLParser:
-        parser = DefusedXMLParser(target=self.target, encoding="utf-8", forbid_dtd=True)
+        """Return a defused parser whose element events go straight to our target.
+
+        defusedxml's DTD/entity guards stay installed; only the element and
+        text handlers are replaced, skipping ElementTree's per-event layer.
+        """
+        target = self.target
+        parser = DefusedXMLParser(target=target, encoding="utf-8", forbid_dtd=True)
         expat = parser.parser
-        self.target.line = lambda: expat.CurrentLineNumber
-        self.target.byte_index = lambda: expat.CurrentByteIndex
+        expat.buffer_size = 1 << 16
+        expat.StartElementHandler = target.start
+        expat.EndElementHandler = target.end
+        expat.CharacterDataHandler = target.data
+        target.line = lambda: expat.CurrentLineNumber
+        target.byte_index = lambda: expat.CurrentByteIndex
         return parser
 
     def __iter__(self) -> Iterator[Node]:
