@@ -59,6 +59,7 @@ def run(  # noqa: PLR0917
     responses_dir: Path | None = None,
     posts: bool = False,
     progress: Progress | None = None,
+    batch_size: int = BATCH,
 ) -> Report:
     """Import *path* with the *kind* importer; the report says what happened."""
     report = Report(source=str(path))
@@ -77,7 +78,8 @@ def run(  # noqa: PLR0917
     store: ResponseStore | None = None
     try:
         with path.open("rb") as fh:
-            for number, batch in enumerate(_batches(importer.responses(fh), BATCH), 1):
+            batches = _batches(importer.responses(fh), batch_size)
+            for number, batch in enumerate(batches, 1):
                 if store is None:
                     store = ResponseStore(responses_dir or content / "responses", db)
                 report.add_merge(store.merge(batch))
@@ -127,6 +129,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also write WordPress posts/pages missing from CONTENT as Markdown",
     )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=BATCH,
+        help=f"responses per store transaction (default {BATCH})",
+    )
     args = parser.parse_args(argv)
     console = Console()
     if not args.file.is_file():
@@ -150,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
             args.responses_dir,
             args.posts,
             progress,
+            max(1, args.batch_size),
         )
     report.render(console)
     return report.exit_code

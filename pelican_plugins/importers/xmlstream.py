@@ -85,6 +85,7 @@ class _Target:
         self.line: Callable[[], int] = lambda: 0
         self.byte_index: Callable[[], int] = lambda: 0
         self.record_start = 0
+        self.first_record = -1
         self.record_end = 0
         self._names: dict[str, str] = {}
 
@@ -116,6 +117,8 @@ class _Target:
         elif name in self.record_tags and self.depth <= 3:
             self.record_depth = self.depth
             self.record_start = self.byte_index()
+            if self.first_record < 0:
+                self.first_record = self.record_start
             self.stack.append(Node(name, attrib, self.line()))
         else:
             if self.depth == 1 and not self.root:
@@ -230,8 +233,9 @@ class RecordStream:
 
     def _drain(self, trim: bool = True) -> Iterator[Node]:
         target = self.target
-        if self._prologue is None and target.record_depth:
-            self._prologue = bytes(self._window[: target.record_start - self._base])
+        if self._prologue is None and target.first_record >= 0:
+            # Everything before the first record: replayed to restart the parser.
+            self._prologue = bytes(self._window[: target.first_record])
         records, target.records = target.records, []
         for node in records:
             self.count += 1
