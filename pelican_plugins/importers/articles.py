@@ -139,12 +139,23 @@ class ArticleIndex:
         slug: str = "",
         is_page: bool = False,
     ) -> Article | None:
-        """Find by WordPress id, then permalink path, then slug."""
+        """Find by WordPress id, then permalink path, then slug.
+
+        An article that records a different ``wp_post_id`` is another post
+        that happens to share the path or slug, so it never matches.
+        """
         if post_id and (found := self.by_wp_id.get(post_id)):
             return found
-        if link and (found := self.by_url.get(url_path(link))):
+
+        def fits(article: Article | None) -> bool:
+            if article is None:
+                return False
+            return not post_id or article.wp_post_id in (None, post_id)
+
+        if link and fits(found := self.by_url.get(url_path(link))):
             return found
-        candidates = self.by_slug.get(unquote(slug).strip().lower()) if slug else None
+        slug_key = unquote(slug).strip().lower() if slug else ""
+        candidates = [a for a in self.by_slug.get(slug_key, []) if fits(a)]
         if candidates:
             same_kind = [a for a in candidates if a.is_page == is_page]
             return (same_kind or candidates)[0]

@@ -51,6 +51,17 @@ def _batches(items: Iterable[Response], size: int) -> Iterator[list[Response]]:
         yield batch
 
 
+def _guarded(items: Iterable[Response], report: Report) -> Iterator[Response]:
+    """Stop cleanly at a fatal file error, so the batch read so far is merged."""
+    count = 0
+    try:
+        for count, item in enumerate(items, 1):  # noqa: B007
+            yield item
+    except (XMLRejected, Rejected) as error:
+        report.fatal = str(error)
+        report.rejected = count == 0 and not isinstance(error, Truncated)
+
+
 def run(  # noqa: PLR0917
     kind: str,
     path: Path,
@@ -78,7 +89,8 @@ def run(  # noqa: PLR0917
     store: ResponseStore | None = None
     try:
         with path.open("rb") as fh:
-            batches = _batches(importer.responses(fh), batch_size)
+            responses = _guarded(importer.responses(fh), report)
+            batches = _batches(responses, batch_size)
             for number, batch in enumerate(batches, 1):
                 if store is None:
                     store = ResponseStore(responses_dir or content / "responses", db)
@@ -87,11 +99,6 @@ def run(  # noqa: PLR0917
                     progress.update(task, completed=importer.bytes_read())
                 if kill_after and number >= kill_after:
                     os.kill(os.getpid(), signal.SIGKILL)
-    except Truncated as error:
-        report.fatal = str(error)
-    except (XMLRejected, Rejected, ValueError) as error:
-        report.fatal = str(error)
-        report.rejected = store is None
     finally:
         if store is not None:
             store.close()

@@ -46,7 +46,10 @@ def test_control_characters_and_bad_references_become_fffd():  # A5, A6
     raw = b"<a>x\x0by\x1bz\x00 &#x1; &#xD800; &#55296; &#8217; &#x1F600;</a>"
     for chunk in (2, 4, 1000):
         text, cleaner = clean(raw, chunk=chunk)
-        assert text == "<a>x\ufffdy\ufffdz\ufffd \ufffd \ufffd \ufffd &#8217; &#x1F600;</a>"
+        assert (
+            text
+            == "<a>x\ufffdy\ufffdz\ufffd \ufffd \ufffd \ufffd &#8217; &#x1F600;</a>"
+        )
         kinds = sorted(r.kind for r in cleaner.repairs)
         assert kinds == ["char-ref"] * 3 + ["control-char"] * 3
 
