@@ -13,6 +13,7 @@ import pytest
 
 from bench.corpus import generate
 from pelican_plugins.importers.cli import KILL_AFTER_ENV
+from pelican_plugins.responses.store import ResponseStore
 from tests.importers.wxrdoc import (
     comment,
     import_text,
@@ -197,7 +198,5 @@ def stored_at(folder: Path) -> dict:
     db = folder / "db.sqlite3"
     if not db.exists():
         return {}
-    from pelican_plugins.responses.store import ResponseStore
-
     with ResponseStore(folder / "content" / "responses", db) as store:
         return {r.id: r for r in store.list()}

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from pelican_plugins.responses.store import load_public
+from pelican_plugins.responses.store import ResponseStore, load_public
 from tests.importers.wxrdoc import (
     comment,
     import_text,
@@ -126,7 +126,7 @@ def test_types_and_hostile_linkbacks(tmp_path):  # A20, B5
     kinds = [items[f"{ID}{n}"].type for n in range(1, 6)]
     assert kinds == ["comment", "pingback", "trackback", "webmention", "comment"]
     ping = items[ID + "2"]
-    assert ping.source_title == "Site « Post ’s"
+    assert ping.source_title == "Site « Post \u2019s"
     assert ping.source_url is None and ping.author_url is None
     assert "<script" not in ping.content_html and "x()" not in ping.content_html
     assert ping.content_html == "[…] quoted […]"
@@ -156,9 +156,11 @@ def test_bodies_are_sanitized_once(tmp_path):  # B1-B3, B21
     report = import_text(tmp_path, doc, content)
     items = stored(tmp_path, content)
     assert items[ID + "1"].content_html == (
-        "<p>First line<br>\nsecond line</p>\n<p>It’s a &lt;3 day</p>"
+        "<p>First line<br>\nsecond line</p>\n<p>It\u2019s a &lt;3 day</p>"
     )
-    assert items[ID + "2"].content_html == "<p>It’s <b>bold</b></p><p>next para</p>"
+    assert (
+        items[ID + "2"].content_html == "<p>It\u2019s <b>bold</b></p><p>next para</p>"
+    )
     assert "onerror" not in items[ID + "3"].content_html
     assert "javascript" not in items[ID + "3"].content_html
     assert items[ID + "4"].content_html == ""
@@ -259,8 +261,6 @@ def test_reimport_changes_no_byte(tmp_path):  # A14
 
 
 def test_a_moderation_decision_survives_reimport(tmp_path):
-    from pelican_plugins.responses.store import ResponseStore
-
     content = site(tmp_path, "a-post")
     doc = wxr(item(1, comments=[comment(1, approved="0")]))
     import_text(tmp_path, doc, content)

@@ -1,4 +1,4 @@
-"""The streaming cleaner and the WXR reader: SECURITY.md A1–A13, A21, A24, A27."""
+"""The streaming cleaner and the WXR reader: SECURITY.md A1-A13, A21, A24, A27."""
 
 from __future__ import annotations
 
@@ -103,7 +103,7 @@ def test_a_bad_character_stays_inside_its_comment_and_names_it():  # A5
         '<!DOCTYPE r [<!ENTITY % p SYSTEM "http://127.0.0.1:9/p.dtd"> %p;]>',
     ],
 )
-def test_dtds_and_entities_reject_the_file_quickly(prolog):  # A1–A4
+def test_dtds_and_entities_reject_the_file_quickly(prolog):  # A1-A4
     doc = wxr(item(1, content="&e;" * 4000, comments=[comment(5)]), prolog=prolog)
     started = time.perf_counter()
     with pytest.raises(XMLRejected, match="DTD/entities not allowed"):
