@@ -84,10 +84,14 @@ class Report:
         for title, lines in sections:
             if not lines:
                 continue
-            console.print(f"{title}:", markup=False, highlight=False)
+            console.print(f"{title}:", markup=False, highlight=False, soft_wrap=True)
             for line in lines[:SHOWN]:
-                console.print(f"  {line}", markup=False, highlight=False)
+                console.print(
+                    f"  {line}", markup=False, highlight=False, soft_wrap=True
+                )
             if len(lines) > SHOWN:
                 console.print(f"  … and {len(lines) - SHOWN} more", markup=False)
         if self.fatal:
-            console.print(f"Error: {self.fatal}", markup=False, highlight=False)
+            console.print(
+                f"Error: {self.fatal}", markup=False, highlight=False, soft_wrap=True
+            )

@@ -168,7 +168,11 @@ class WordPressImporter:
         status = STATUS.get(comment.approved.lower())
         if status is None:
             status = "pending"
-            extra["held"] = f"unknown wp:comment_approved {comment.approved!r}"
+            extra["held"] = (
+                f"unknown wp:comment_approved {comment.approved!r}"
+                if comment.approved
+                else "no wp:comment_approved"
+            )
         kind = TYPES.get(comment.type.lower())
         if kind is None:
             kind = "comment"
