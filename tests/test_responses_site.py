@@ -165,7 +165,7 @@ def test_feeds_list_approved_responses_with_dates_from_the_data(
     whole = etree.parse(str(site / "feeds/responses.atom.xml"))
     entries = whole.findall("a:entry", ns)
     assert len(entries) == 8
-    assert whole.findtext("a:updated", namespaces=ns) == "2021-05-20T10:00:00+00:00"
+    assert whole.findtext("a:updated", namespaces=ns) == "2021-05-20T10:00:00Z"
     text = (site / "feeds/responses.atom.xml").read_text()
     assert "PENDING-BODY" not in text
     assert "SPAM-BODY" not in text

@@ -1,17 +1,24 @@
-"""Atom feeds of approved responses: one per post and one for the whole site."""
+"""Atom feeds of approved responses: one per post and one for the whole site.
+
+Written with a small serializer rather than feedgenerator: a 500-post site
+writes 500 of these, and the XML is simple and fully escaped here.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-import io
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
-import feedgenerator
 from markupsafe import Markup
 
-from pelican_plugins import atomic
 from pelican_plugins.responses.view import ResponseView
+
+# XML 1.0 cannot carry C0 controls other than tab, newline and carriage return.
+_NOT_XML = dict.fromkeys(
+    [c for c in range(0x20) if c not in (9, 10, 13)] + [0xFFFE, 0xFFFF]
+)
 
 
 def entry_title(view: ResponseView, post_title: str) -> str:
@@ -21,6 +28,14 @@ def entry_title(view: ResponseView, post_title: str) -> str:
             f"{view.label} from {view.source_title or view.author_name} on {post_title}"
         )
     return f"Comment by {view.author_name} on {post_title}"
+
+
+def _text(value: str) -> str:
+    return escape(value.translate(_NOT_XML))
+
+
+def _attr(value: str) -> str:
+    return quoteattr(value.translate(_NOT_XML))
 
 
 def render_feed(
@@ -33,26 +48,36 @@ def render_feed(
     language: str,
 ) -> str:
     """Return an Atom document; its dates all come from the responses themselves."""
-    feed = feedgenerator.Atom1Feed(
-        title=title, link=link, description="", feed_url=feed_url, language=language
-    )
+    titles: dict[int, tuple[str, str]] = {}
+    parts = []
+    updated = ""
     for article, view in entries:
-        post_title = Markup(article.title).striptags()
-        url = f"{site_url}/{article.url}#comment-{view.id}"
-        feed.add_item(
-            title=entry_title(view, post_title),
-            link=url,
-            unique_id=url,
-            description=str(view.content),
-            content=str(view.content),
-            author_name=view.author_name,
-            author_link=view.author_url,
-            pubdate=view.date,
-            updateddate=view.date,
+        if id(article) not in titles:  # Pelican's .url is costly: once per post
+            titles[id(article)] = (Markup(article.title).striptags(), article.url)
+        post_title, post_url = titles[id(article)]
+        url = f"{site_url}/{post_url}#comment-{view.id}"
+        stamp = view.date.strftime("%Y-%m-%dT%H:%M:%SZ")
+        updated = max(updated, stamp)
+        uri = f"<uri>{_text(view.author_url)}</uri>" if view.author_url else ""
+        parts.append(
+            "<entry>"
+            f"<title>{_text(entry_title(view, post_title))}</title>"
+            f'<link href={_attr(url)} rel="alternate"/>'
+            f"<id>{_text(url)}</id>"
+            f"<published>{stamp}</published><updated>{stamp}</updated>"
+            f"<author><name>{_text(view.author_name)}</name>{uri}</author>"
+            f'<content type="html">{_text(str(view.content))}</content>'
+            "</entry>\n"
         )
-    buffer = io.StringIO()
-    feed.write(buffer, "utf-8")
-    return buffer.getvalue()
+    head = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={_attr(language)}>'
+        f"<title>{_text(title)}</title>"
+        f'<link href={_attr(link)} rel="alternate"/>'
+        f'<link href={_attr(feed_url)} rel="self"/>'
+        f"<id>{_text(feed_url)}</id><updated>{updated}</updated>\n"
+    )
+    return head + "".join(parts) + "</feed>\n"
 
 
 def write_feeds(
@@ -103,5 +128,7 @@ def _write(output: Path, relative: str, text: str) -> Path:
     target = (output / relative).resolve()
     if not target.is_relative_to(output.resolve()):
         raise ValueError(f"responses feed path {relative!r} leaves OUTPUT_PATH")
-    atomic.write_text(target, text)
+    # Site output, like Pelican's own writer: rebuilt every time, no fsync needed.
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
     return target

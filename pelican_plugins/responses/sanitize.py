@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import string
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -115,15 +116,21 @@ def text_to_html(text: str) -> str:
 _URL_SAFE = "/:@!$&'()*+,;=-._~%"
 _HOST_CHARS = frozenset(string.ascii_lowercase + string.digits + ".-_")
 MAX_URL = 2048
+_C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
 
 
-def safe_url(value: str | None) -> str | None:  # noqa: PLR0911 (one exit per rule)
+def safe_url(value: object) -> str | None:
     """Return an http(s) URL with a host, normalised, or None (SECURITY.md §1.4)."""
     if not value or not isinstance(value, str):
         return None
+    return _normalise_url(value)
+
+
+@functools.lru_cache(maxsize=4096)  # pure; author URLs repeat across a site
+def _normalise_url(value: str) -> str | None:  # noqa: PLR0911 (one exit per rule)
     url = html.unescape(value)
     # Browsers drop leading/trailing C0 controls and spaces, and tabs/newlines anywhere.
-    url = url.strip("".join(chr(c) for c in range(0x21)))
+    url = url.strip(_C0_AND_SPACE)
     url = url.replace("\t", "").replace("\n", "").replace("\r", "")
     if not url or len(url) > MAX_URL or any(ord(c) < 0x20 or c == "\\" for c in url):
         return None

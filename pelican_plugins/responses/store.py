@@ -93,7 +93,8 @@ def _dump(key: str, public: list[dict]) -> str:
 
 def load_public(responses_dir: Path, key: str) -> list[dict]:
     """Read one article's public file; [] when absent, ValueError naming it when bad."""
-    path = public_path(responses_dir, key)
+    # check_key() admits no separator and no "..": the name cannot leave the folder.
+    path = Path(responses_dir) / f"{check_key(key)}.json"
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

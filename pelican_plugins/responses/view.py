@@ -38,7 +38,7 @@ _INVISIBLE = dict.fromkeys(
 _TEXT_ONLY = nh3.Cleaner(tags=set(), clean_content_tags={"script", "style"})
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ResponseView:
     """One response as the theme sees it; every string is plain text but content."""
 
@@ -104,9 +104,10 @@ def make_view(record: dict, zone: tzinfo, date_format: str) -> ResponseView | No
     """Build one view from a public record, or None (logged) when it is unusable."""
     kind = record.get("type")
     try:
-        date = datetime.strptime(record["date"], "%Y-%m-%dT%H:%M:%SZ").replace(
-            tzinfo=UTC
-        )
+        stamp = record["date"]
+        if len(stamp) != 20 or stamp[10] != "T" or stamp[-1] != "Z":
+            raise ValueError(stamp)
+        date = datetime.fromisoformat(stamp[:-1]).replace(tzinfo=UTC)
     except (KeyError, TypeError, ValueError):
         logger.warning("responses: %s has no valid date; skipped", record.get("id"))
         return None
