@@ -7,6 +7,7 @@ writes 500 of these, and the XML is simple and fully escaped here.
 from __future__ import annotations
 
 from collections.abc import Iterable
+import os
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -42,19 +43,18 @@ def render_feed(
     title: str,
     link: str,
     feed_url: str,
-    entries: Iterable[tuple[Any, ResponseView]],
+    entries: Iterable[tuple[str, str, ResponseView]],
     *,
     site_url: str,
     language: str,
 ) -> str:
-    """Return an Atom document; its dates all come from the responses themselves."""
-    titles: dict[int, tuple[str, str]] = {}
+    """Return an Atom document from (post title, post URL, response) triples.
+
+    Every date, including the feed's own ``updated``, comes from the responses.
+    """
     parts = []
     updated = ""
-    for article, view in entries:
-        if id(article) not in titles:  # Pelican's .url is costly: once per post
-            titles[id(article)] = (Markup(article.title).striptags(), article.url)
-        post_title, post_url = titles[id(article)]
+    for post_title, post_url, view in entries:
         url = f"{site_url}/{post_url}#comment-{view.id}"
         stamp = view.date.strftime("%Y-%m-%dT%H:%M:%SZ")
         updated = max(updated, stamp)
@@ -89,29 +89,30 @@ def write_feeds(
     language = settings.get("DEFAULT_LANG", "en")
     sitename = settings.get("SITENAME", "")
     written = []
-    everything: list[tuple[Any, ResponseView]] = []
+    everything: list[tuple[str, str, ResponseView]] = []
     per_post = options["RESPONSES_ARTICLE_FEED_ATOM"]
     for article in articles:
         responses = getattr(article, "responses", None)
         if responses is None or not responses.items:
             continue
-        pairs = [(article, view) for view in responses.items]
-        everything.extend(pairs)
+        title = Markup(article.title).striptags()
+        url = article.url  # Pelican recomputes .url on every access: read it once
+        triples = [(title, url, view) for view in responses.items]
+        everything.extend(triples)
         if per_post:
             path = per_post.format(key=responses.key)
-            title = Markup(article.title).striptags()
             text = render_feed(
                 f"{sitename}: responses to {title}",
-                f"{site_url}/{article.url}",
+                f"{site_url}/{url}",
                 f"{site_url}/{path}",
-                reversed(pairs),
+                reversed(triples),
                 site_url=site_url,
                 language=language,
             )
             written.append(_write(output, path, text))
     site_feed = options["RESPONSES_FEED_ATOM"]
     if site_feed and everything:
-        everything.sort(key=lambda pair: (pair[1].date, pair[1].id), reverse=True)
+        everything.sort(key=lambda triple: (triple[2].date, triple[2].id), reverse=True)
         text = render_feed(
             f"{sitename}: responses",
             f"{site_url}/",
@@ -125,10 +126,16 @@ def write_feeds(
 
 
 def _write(output: Path, relative: str, text: str) -> Path:
-    target = (output / relative).resolve()
-    if not target.is_relative_to(output.resolve()):
+    clean = os.path.normpath(relative)
+    if os.path.isabs(clean) or clean.split(os.sep)[0] == "..":
         raise ValueError(f"responses feed path {relative!r} leaves OUTPUT_PATH")
     # Site output, like Pelican's own writer: rebuilt every time, no fsync needed.
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    target = output / clean
+    try:
+        handle = target.open("w", encoding="utf-8")
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle = target.open("w", encoding="utf-8")
+    with handle:
+        handle.write(text)
     return target
