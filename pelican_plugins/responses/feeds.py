@@ -56,7 +56,7 @@ def render_feed(
     updated = ""
     for post_title, post_url, view in entries:
         url = f"{site_url}/{post_url}#comment-{view.id}"
-        stamp = view.date.strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp = view.date_iso
         updated = max(updated, stamp)
         uri = f"<uri>{_text(view.author_url)}</uri>" if view.author_url else ""
         parts.append(

@@ -48,6 +48,7 @@ class ResponseView:
     author_name: str
     author_url: str | None
     date: datetime
+    date_iso: str
     date_text: str
     content: Markup
     source_url: str | None
@@ -129,6 +130,7 @@ def make_view(record: dict, zone: tzinfo, date_format: str) -> ResponseView | No
         author_name=name,
         author_url=safe_url(record.get("author_url")),
         date=date,
+        date_iso=stamp,
         date_text=f"{local.strftime(date_format)} at {local:%H:%M}",
         content=Markup(content),  # sanitized by clean() above
         source_url=safe_url(record.get("source_url")),
