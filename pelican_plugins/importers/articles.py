@@ -129,7 +129,7 @@ class ArticleIndex:
             self.by_wp_id.setdefault(article.wp_post_id, article)
         if article.url:
             self.by_url.setdefault(article.url, article)
-        self.by_slug.setdefault(article.slug, []).append(article)
+        self.by_slug.setdefault(article.slug.lower(), []).append(article)
 
     def match(
         self,

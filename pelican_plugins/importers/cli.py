@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 import os
 from pathlib import Path
 import signal
+import sqlite3
 import sys
 
 from rich.console import Console
@@ -27,10 +29,10 @@ from pelican_plugins.importers.posts import PostWriter
 from pelican_plugins.importers.report import Report
 from pelican_plugins.importers.wordpress import WordPressImporter
 from pelican_plugins.importers.xmlstream import Truncated, XMLRejected
-from pelican_plugins.responses.model import Response
-from pelican_plugins.responses.store import ResponseStore
+from pelican_plugins.responses.model import Response, validate
+from pelican_plugins.responses.store import MergeReport, ResponseStore
 
-BATCH = 5000
+BATCH = 2000
 #: Test hook: SIGKILL this process after N merged batches (re-run tests, A15).
 KILL_AFTER_ENV = "LISTENING_BACK_IMPORT_KILL_AFTER_BATCHES"
 IMPORTERS = {
@@ -51,11 +53,72 @@ def _batches(items: Iterable[Response], size: int) -> Iterator[list[Response]]:
         yield batch
 
 
+class StoreWriter:
+    """Merge batches on one worker thread that owns the store.
+
+    SQLite commits and the fsyncs of the public files release the GIL, so the
+    next batch is parsed meanwhile. At most one batch waits, so memory stays
+    bounded; the connection never leaves its thread.
+    """
+
+    def __init__(self, responses_dir: Path, db: Path, report: Report) -> None:
+        self.responses_dir = responses_dir
+        self.db = db
+        self.report = report
+        self.kill_after = int(os.environ.get(KILL_AFTER_ENV, "0") or 0)
+        self.merged = 0
+        self._store: ResponseStore | None = None
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        self._pending: Future[MergeReport] | None = None
+
+    def _merge(self, batch: list[Response]) -> MergeReport:
+        if self._store is None:
+            self._store = ResponseStore(self.responses_dir, self.db)
+        result = self._store.merge(batch)
+        self.merged += 1
+        if self.kill_after and self.merged >= self.kill_after:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return result
+
+    def _collect(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self.report.add_merge(pending.result())
+
+    def submit(self, batch: list[Response]) -> None:
+        """Queue *batch*; wait for the one before it (so at most one waits)."""
+        future = self._pool.submit(self._merge, batch)
+        self._collect()
+        self._pending = future
+
+    def finish(self) -> None:
+        """Wait for the last merge and count it (its errors are raised here)."""
+        self._collect()
+
+    def close(self) -> None:
+        """Close the store on its own thread, even after an error."""
+        if self._pending is not None:
+            self._pending.exception()  # wait; the error was already reported
+        if self._store is not None:
+            self._pool.submit(self._store.close).result()
+        self._pool.shutdown()
+
+
 def _guarded(items: Iterable[Response], report: Report) -> Iterator[Response]:
-    """Stop cleanly at a fatal file error, so the batch read so far is merged."""
+    """Drop invalid items with a reason; stop cleanly at a fatal file error.
+
+    One invalid item would roll a whole store batch back, so each is checked
+    here; the batch read before a fatal error is still merged.
+    """
     count = 0
     try:
         for count, item in enumerate(items, 1):  # noqa: B007
+            try:
+                validate(item)
+            except ValueError as error:
+                report.dropped["invalid for the store (see warnings)"] += 1
+                report.warnings.append(str(error))
+                continue
             yield item
     except (XMLRejected, Rejected) as error:
         report.fatal = str(error)
@@ -84,24 +147,20 @@ def run(  # noqa: PLR0917
         PostWriter(content, index, report) if posts and kind == "wordpress" else None
     )
     importer = IMPORTERS[kind](index, report, writer)
-    kill_after = int(os.environ.get(KILL_AFTER_ENV, "0") or 0)
     task = progress.add_task(kind, total=path.stat().st_size) if progress else None
-    store: ResponseStore | None = None
+    writer_thread = StoreWriter(responses_dir or content / "responses", db, report)
     try:
         with path.open("rb") as fh:
             responses = _guarded(importer.responses(fh), report)
-            batches = _batches(responses, batch_size)
-            for number, batch in enumerate(batches, 1):
-                if store is None:
-                    store = ResponseStore(responses_dir or content / "responses", db)
-                report.add_merge(store.merge(batch))
+            for batch in _batches(responses, batch_size):
+                writer_thread.submit(batch)
                 if progress is not None and task is not None:
                     progress.update(task, completed=importer.bytes_read())
-                if kill_after and number >= kill_after:
-                    os.kill(os.getpid(), signal.SIGKILL)
+        writer_thread.finish()
+    except (sqlite3.Error, OSError) as error:
+        report.fatal = f"store error: {error}"
     finally:
-        if store is not None:
-            store.close()
+        writer_thread.close()
     _quarantine(importer, db, path)
     return report
 

@@ -268,3 +268,19 @@ def test_a_moderation_decision_survives_reimport(tmp_path):
         s.set_status(ID + "1", "approved")
     import_text(tmp_path, doc, content)
     assert stored(tmp_path, content)[ID + "1"].status == "approved"
+
+
+def test_an_item_the_store_refuses_is_dropped_alone(tmp_path):
+    content = site(tmp_path, "a-post")
+    write_post(
+        content / "posts",
+        "odd.md",
+        "Title: Odd\nDate: 2020-01-02\nSlug: Über uns\n\nx\n",
+    )
+    doc = wxr(
+        item(1, comments=[comment(1)]), item(2, slug="Über uns", comments=[comment(2)])
+    )
+    report = import_text(tmp_path, doc, content)
+    assert set(stored(tmp_path, content)) == {ID + "1"}
+    assert report.dropped == {"invalid for the store (see warnings)": 1}
+    assert any("responses key" in w for w in report.warnings)
