@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 from bench.corpus import generate  # noqa: E402
 
 
-def _import(export: Path, content: Path, db: Path) -> tuple[float, int, int]:
-    """Run one import subprocess; return (seconds, peak RSS in MB, exit code)."""
+def _import(export: Path, content: Path, db: Path) -> tuple[float, float, int, int]:
+    """Run one import subprocess: (wall s, CPU s, peak RSS in MB, exit code)."""
     args = [sys.executable, "-m", "pelican_plugins.importers", "wordpress"]
     args += [str(export), "--content", str(content), "--db", str(db)]
     started = time.perf_counter()
@@ -38,7 +38,8 @@ def _import(export: Path, content: Path, db: Path) -> tuple[float, int, int]:
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss // 1024, proc.returncode
+    cpu = usage.ru_utime + usage.ru_stime
+    return elapsed, cpu, usage.ru_maxrss // 1024, proc.returncode
 
 
 def ensure_corpus(folder: Path, posts: int, responses: int) -> Path:
@@ -55,26 +56,27 @@ def ensure_corpus(folder: Path, posts: int, responses: int) -> Path:
 def measure(corpus: Path, runs: int) -> dict:
     """Median/min/max of first imports and of re-imports of one corpus."""
     export = corpus / "export.xml"
-    first: list[tuple[float, int]] = []
-    again: list[tuple[float, int]] = []
+    first: list[tuple[float, float, int]] = []
+    again: list[tuple[float, float, int]] = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory(prefix="import-bench-") as tmp:
             content = Path(tmp) / "content"
             shutil.copytree(corpus / "content", content)
             db = Path(tmp) / "var" / "responses.sqlite3"
             for bucket in (first, again):
-                seconds, rss, code = _import(export, content, db)
+                seconds, cpu, rss, code = _import(export, content, db)
                 if code != 0:
                     raise SystemExit(f"import exited with {code}")
-                bucket.append((seconds, rss))
+                bucket.append((seconds, cpu, rss))
 
-    def summary(rows: list[tuple[float, int]]) -> dict:
-        times = [t for t, _ in rows]
+    def summary(rows: list[tuple[float, float, int]]) -> dict:
+        times = [t for t, _, _ in rows]
         return {
             "median_s": round(statistics.median(times), 2),
             "min_s": round(min(times), 2),
             "max_s": round(max(times), 2),
-            "peak_rss_mb": max(r for _, r in rows),
+            "median_cpu_s": round(statistics.median(c for _, c, _ in rows), 2),
+            "peak_rss_mb": max(r for _, _, r in rows),
         }
 
     return {
@@ -109,9 +111,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{label}: {posts} posts, {row['responses']} responses, "
             f"{row['wxr_mb']} MB WXR, {args.runs} runs | first import median "
             f"{row['first_import']['median_s']} s (min {row['first_import']['min_s']}"
-            f", max {row['first_import']['max_s']}), peak RSS "
+            f", max {row['first_import']['max_s']}; CPU "
+            f"{row['first_import']['median_cpu_s']} s), peak RSS "
             f"{row['first_import']['peak_rss_mb']} MB | re-import median "
-            f"{row['reimport']['median_s']} s, peak RSS "
+            f"{row['reimport']['median_s']} s (CPU {row['reimport']['median_cpu_s']} s)"
+            ", peak RSS "
             f"{row['reimport']['peak_rss_mb']} MB"
         )
     if args.json:
