@@ -69,6 +69,10 @@ def test_hostile_markup_is_neutralised(row: str, dirty: str, gone: list[str]) ->
     assert clean(out) == out  # fixed point
 
 
+def test_control_characters_are_dropped() -> None:
+    assert clean("<p>a\x01b\x0bc\x7f\x9fd\te</p>") == "<p>abcd\te</p>"
+
+
 def test_script_is_removed_with_its_content_and_text_kept() -> None:
     assert clean("<script>alert(1)</script>hi") == "hi"
 

@@ -32,7 +32,8 @@ def entry_title(view: ResponseView, post_title: str) -> str:
 
 
 def _text(value: str) -> str:
-    return escape(value.translate(_NOT_XML))
+    """Escape text; names, URLs and bodies arrive without control characters."""
+    return escape(value)
 
 
 def _attr(value: str) -> str:
@@ -59,9 +60,10 @@ def render_feed(
         stamp = view.date_iso
         updated = max(updated, stamp)
         uri = f"<uri>{_text(view.author_url)}</uri>" if view.author_url else ""
+        heading = entry_title(view, post_title)  # post titles come from Pelican
         parts.append(
             "<entry>"
-            f"<title>{_text(entry_title(view, post_title))}</title>"
+            f"<title>{escape(heading.translate(_NOT_XML))}</title>"
             f'<link href={_attr(url)} rel="alternate"/>'
             f"<id>{_text(url)}</id>"
             f"<published>{stamp}</published><updated>{stamp}</updated>"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 import string
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -57,6 +58,8 @@ _CLEANER = nh3.Cleaner(
     url_relative="deny",
 )
 _LETTERS = frozenset(string.ascii_letters)
+# A character class, not markup: C0/C1 controls other than tab, LF and CR.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class Rejected(ValueError):
@@ -94,6 +97,8 @@ def clean(text: str) -> str:
     if not text:
         return ""
     check(text)
+    if _CONTROLS.search(text):  # invalid in HTML and XML feeds; nh3 keeps them
+        text = _CONTROLS.sub("", text)
     return _CLEANER.clean(text).strip()
 
 
