@@ -16,6 +16,7 @@ import re
 from typing import BinaryIO
 
 CHUNK = 1 << 20
+MAX_REPAIRS = 10_000
 #: One invalid byte run decoded as cp1252, or one character outside XML 1.0 Char.
 #: (A positive class: a negated one over all of Unicode is seven times slower.)
 _CLASS = "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
@@ -95,11 +96,18 @@ class Cleaner:
         self.source = source
         self.chunk = chunk
         self.repairs: list[Repair] = []
+        self.repair_count = 0
         self.bytes_read = 0
         self._line = 1
         self._carry = ""
         self._pos = 0
         self._utf8 = True
+
+    def _record(self, repair: Repair) -> None:
+        """Keep the first MAX_REPAIRS in detail (a latin-1 file has millions)."""
+        self.repair_count += 1
+        if len(self.repairs) < MAX_REPAIRS:
+            self.repairs.append(repair)
 
     def chunks(self) -> Iterator[bytes]:
         """Yield UTF-8 bytes that a strict XML 1.0 parser accepts character-wise."""
@@ -107,7 +115,7 @@ class Cleaner:
         self.bytes_read = len(first)
         codec, bom, note = _choose_codec(first[:512])
         if note:
-            self.repairs.append(Repair(1, "encoding", note, 0))
+            self._record(Repair(1, "encoding", note, 0))
         self._utf8 = codec == "utf-8"
         errors = "surrogateescape" if self._utf8 else "strict"
         decoder = codecs.getincrementaldecoder(codec)(errors=errors)
@@ -163,7 +171,7 @@ class Cleaner:
             if match.group(1):
                 raw = match.group(1).encode("utf-8", "surrogateescape")
                 fixed = _cp1252(raw)
-                self.repairs.append(
+                self._record(
                     Repair(
                         line_at(match.start()),
                         "cp1252",
@@ -175,7 +183,7 @@ class Cleaner:
                 byte_pos += len(raw)
             else:
                 char = match.group(0)
-                self.repairs.append(
+                self._record(
                     Repair(
                         line_at(match.start()),
                         "control-char",
@@ -194,7 +202,7 @@ class Cleaner:
         code = int(hexa, 16) if hexa else int(dec)
         if _valid_char(code):
             return match.group(0)
-        self.repairs.append(
+        self._record(
             Repair(
                 line0 + text.count("\n", 0, match.start()),
                 "char-ref",

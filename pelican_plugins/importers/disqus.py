@@ -102,6 +102,10 @@ class DisqusImporter:
                 self.report.unmatched_responses += 1
             else:
                 items.setdefault(f"disqus-{dsq}", (node, article))
+        self.report.repair_count = self.cleaner.repair_count
+        self.report.repairs.extend(
+            f"line {r.line}: {r.detail}" for r in self.cleaner.repairs
+        )
         for broken in self.stream.broken:
             self.report.quarantined.append(f"line {broken.line}: {broken.error}")
         parents = {}

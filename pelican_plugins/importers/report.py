@@ -28,6 +28,7 @@ class Report:
     quarantined: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     repairs: list[str] = field(default_factory=list)
+    repair_count: int = 0
     posts_written: list[str] = field(default_factory=list)
     fatal: str | None = None
     rejected: bool = False
@@ -66,7 +67,7 @@ class Report:
             else "",
         )
         table.add_row("quarantined records", str(len(self.quarantined)), "")
-        table.add_row("byte repairs", str(len(self.repairs)), "")
+        table.add_row("byte repairs", str(self.repair_count), "")
         if self.posts_written:
             table.add_row("posts/pages written", str(len(self.posts_written)), "")
         return table

@@ -78,6 +78,10 @@ class WordPressImporter:
                 continue
             yield from self.item_responses(item, article, site)
         self._log_repairs(None)
+        self.report.repair_count = reader.cleaner.repair_count
+        hidden = reader.cleaner.repair_count - len(reader.cleaner.repairs)
+        if hidden:
+            self.report.repairs.append(f"… and {hidden} more repairs of the same kinds")
         for broken in reader.stream.broken:
             self.report.quarantined.append(
                 f"record at line {broken.line} (after {broken.after}): {broken.error}"

@@ -284,3 +284,14 @@ def test_an_item_the_store_refuses_is_dropped_alone(tmp_path):
     assert set(stored(tmp_path, content)) == {ID + "1"}
     assert report.dropped == {"invalid for the store (see warnings)": 1}
     assert any("responses key" in w for w in report.warnings)
+
+
+def test_byte_repairs_are_reported_with_their_comment(tmp_path):  # A5, A7
+    content = site(tmp_path, "a-post")
+    doc = wxr(item(1, comments=[comment(4), comment(5, content="caf\udce9 \x0b")]))
+    data = doc.encode("utf-8", "surrogateescape")  # a raw 0xE9 byte
+    report = import_text(tmp_path, data, content)
+    assert stored(tmp_path, content)[ID + "5"].raw_content == "caf\u00e9 \ufffd"
+    assert len(report.repairs) == 2
+    assert all("comment 5 of item 1 'A post'" in r for r in report.repairs)
+    assert "byte " in report.repairs[0] and "cp1252" in report.repairs[0]
