@@ -92,24 +92,37 @@ class WxrItem:
         return f"item {self.post_id or '?'} {title!r} (line {self.line})"
 
 
+def _fields(node: Node) -> dict[str, str]:
+    """Text of each child by tag, the first of a repeated tag winning."""
+    fields: dict[str, str] = {}
+    for child in node.children:
+        if child.tag not in fields:
+            fields[child.tag] = child.text
+    return fields
+
+
 def _comment(node: Node) -> WxrComment:
     meta = {}
     for entry in node.findall("wp:commentmeta"):
         meta.setdefault(entry.get("wp:meta_key"), entry.get("wp:meta_value"))
-    content = node.find("wp:comment_content")
+    f = _fields(node)
+
+    def get(tag: str, default: str = "") -> str:
+        return f.get(tag, "").strip() or default
+
     return WxrComment(
-        comment_id=node.get("wp:comment_id"),
-        author=node.get("wp:comment_author"),
-        author_email=node.get("wp:comment_author_email"),
-        author_url=node.get("wp:comment_author_url"),
-        author_ip=node.get("wp:comment_author_IP"),
-        date=node.get("wp:comment_date"),
-        date_gmt=node.get("wp:comment_date_gmt"),
-        content="" if content is None else content.text,
-        approved=node.get("wp:comment_approved"),
-        type=node.get("wp:comment_type"),
-        parent=node.get("wp:comment_parent", "0"),
-        user_id=node.get("wp:comment_user_id", "0"),
+        comment_id=get("wp:comment_id"),
+        author=get("wp:comment_author"),
+        author_email=get("wp:comment_author_email"),
+        author_url=get("wp:comment_author_url"),
+        author_ip=get("wp:comment_author_IP"),
+        date=get("wp:comment_date"),
+        date_gmt=get("wp:comment_date_gmt"),
+        content=f.get("wp:comment_content", ""),
+        approved=get("wp:comment_approved"),
+        type=get("wp:comment_type"),
+        parent=get("wp:comment_parent", "0"),
+        user_id=get("wp:comment_user_id", "0"),
         meta=meta,
         line=node.line,
         end_line=node.end_line,
