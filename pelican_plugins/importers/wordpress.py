@@ -68,6 +68,10 @@ class WordPressImporter:
         for item in reader:
             site = site or site_id(reader.site)
             self._log_repairs(item)
+            if item.skipped:
+                self.report.warnings.append(
+                    f"{item.label}: {item.skipped} too deeply nested elements ignored"
+                )
             article = self._article(item)
             if article is None:
                 if item.comments:

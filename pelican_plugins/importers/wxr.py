@@ -84,6 +84,7 @@ class WxrItem:
     line: int
     end_line: int
     comments: list[WxrComment] = field(default_factory=list)
+    skipped: int = 0
 
     @property
     def label(self) -> str:
@@ -162,6 +163,7 @@ def item_from_node(node: Node) -> WxrItem:
         end_line=node.end_line,
     )
     item.comments = [_comment(c) for c in node.findall("wp:comment")]
+    item.skipped = node.skipped
     return item
 
 

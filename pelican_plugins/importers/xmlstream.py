@@ -32,6 +32,7 @@ class Node:
     attrib: dict[str, str]
     line: int
     end_line: int = 0
+    skipped: int = 0  # elements nested too deep to keep (records only)
     parts: list[str] = field(default_factory=list)
     children: list[Node] = field(default_factory=list)
 
@@ -136,7 +137,7 @@ class _Target:
         if self.depth == self.record_depth and node is not None:
             self.record_end = self.byte_index()
             self.record_depth = 0
-            self.too_deep = 0
+            node.skipped, self.too_deep = self.too_deep, 0
             self.records.append(node)
         elif not self.record_depth and node is not None and self.depth <= 3:
             self.header.setdefault(node.tag, node.text.strip())

@@ -200,6 +200,7 @@ def test_very_deep_nesting_does_not_overflow():  # A27
     doc = wxr(item(1, comments=[comment(5)]).replace("</item>", deep + "</item>"))
     items, _ = read(doc)
     assert items[0].comments[0].comment_id == "5"
+    assert items[0].skipped == 100_000 - 8  # kept: 8 levels below <item>
 
 
 def test_cdata_helper_round_trips():
