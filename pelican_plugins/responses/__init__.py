@@ -79,7 +79,7 @@ def attach(generator: Any) -> None:
     settings[_OPTIONS] = options
 
 
-def feeds(generator: Any, writer: Any) -> None:
+def on_articles_written(generator: Any, writer: Any) -> None:
     """Write the responses feeds once the articles themselves are written."""
     options = generator.settings.get(_OPTIONS)
     if options is not None:
@@ -99,7 +99,7 @@ def report(pelican: Any) -> None:
 def register() -> None:
     """Connect the plugin to Pelican's signals."""
     signals.article_generator_finalized.connect(attach)
-    signals.article_writer_finalized.connect(feeds)
+    signals.article_writer_finalized.connect(on_articles_written)
     signals.finalized.connect(report)
 
 

@@ -37,7 +37,8 @@ def _text(value: str) -> str:
 
 
 def _attr(value: str) -> str:
-    return quoteattr(value.translate(_NOT_XML))
+    """Quote an attribute value: URLs here are normalised and free of controls."""
+    return quoteattr(value)
 
 
 def render_feed(
