@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 import json
+import re
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
@@ -28,8 +29,12 @@ from pelican_plugins.responses.model import Response
 MAX_BYTES = 64 * 1024 * 1024
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _text(value: object) -> str:
-    return value.strip() if isinstance(value, str) else ""
+    """Return a stripped string; lone surrogates (valid JSON) become U+FFFD (B20)."""
+    return _SURROGATE.sub("\ufffd", value).strip() if isinstance(value, str) else ""
 
 
 class Jf2Importer:

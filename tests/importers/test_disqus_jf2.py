@@ -107,6 +107,13 @@ def test_jf2_feed(tmp_path):
                 "wm-private": True,
             },
             {"wm-id": 15, "wm-target": "https://elsewhere.example/x"},
+            {
+                "wm-id": 16,
+                "wm-property": "mention-of",
+                "wm-target": target,
+                "author": {"name": "Zoë \ud800 😀"},
+                "content": {"text": "bad \udfff, fine 😀"},
+            },
             {"wm-property": "like-of", "wm-target": target},
             "junk",
         ],
@@ -125,5 +132,9 @@ def test_jf2_feed(tmp_path):
     assert (ping.type, ping.source_title) == ("pingback", "A page that links")
     assert ping.content_html == "<p>It\u2019s here</p>"
     assert private.status == "pending"
+    odd = items["jf2-16"]  # B20: 4-byte characters kept, lone surrogates replaced
+    assert odd.author_name == "Zoë \ufffd 😀"
+    assert odd.content_html == "<p>bad \ufffd, fine 😀</p>"
+    assert "😀" in (content / "responses" / "a-post.json").read_text("utf-8")
     assert len(report.unmatched) == 1
     assert sum(report.dropped.values()) == 2
