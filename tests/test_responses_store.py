@@ -225,3 +225,21 @@ def test_bulk_merge_touches_every_key_once(paths: tuple[Path, Path]) -> None:
         assert report.created == 2000
         assert len(list(paths[0].glob("*.json"))) == 50
         assert store_module._CHUNK < 2000  # the batch really spanned several chunks
+
+
+def test_bulk_merge_without_per_file_fsync_writes_the_same_bytes(
+    paths: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items = [make(n, key=f"post-{n % 7}") for n in range(60)]
+    with ResponseStore(*paths) as store:
+        store.merge(items)
+        durable = snapshot(paths[0])
+    other = (tmp_path / "bulk" / "responses", tmp_path / "bulk" / "db.sqlite3")
+    synced = []
+    monkeypatch.setattr(os, "fsync", synced.append)
+    monkeypatch.setattr(os, "sync", lambda: synced.append("sync"))
+    with ResponseStore(*other) as store:
+        store.merge(items, durable=False)
+    assert snapshot(other[0]) == durable
+    assert synced == ["sync"]  # one flush for the batch, no per-file fsync
+    assert not [p for p in other[0].iterdir() if p.name.startswith(".")]
