@@ -124,7 +124,9 @@ class _Target:
         else:
             if self.depth == 1 and not self.root:
                 self.root = name
-            self.stack.append(Node(name, attrib, 0) if self.depth <= 3 else None)
+            # Header fields are the channel's children; containers (the root,
+            # the channel) keep no text, so their whitespace cannot pile up.
+            self.stack.append(Node(name, attrib, 0) if self.depth == 3 else None)
 
     def data(self, text: str) -> None:
         if self.stack and (node := self.stack[-1]) is not None:
@@ -139,7 +141,7 @@ class _Target:
             self.record_depth = 0
             node.skipped, self.too_deep = self.too_deep, 0
             self.records.append(node)
-        elif not self.record_depth and node is not None and self.depth <= 3:
+        elif not self.record_depth and node is not None:
             self.header.setdefault(node.tag, node.text.strip())
         self.depth -= 1
 
