@@ -103,6 +103,7 @@ PLUGINS = [
     "pelican_plugins.toc",
     "pelican_plugins.tag_cloud",
     "pelican_plugins.bookmarks",
+    "pelican_plugins.responses",
 ]
 
 SUMMARY_MAX_LENGTH = 50

@@ -1,0 +1,127 @@
+"""Time the WXR importer and read its peak RSS, on a large and a small corpus.
+
+Each run imports the corpus's export.xml in a fresh subprocess into a new
+temporary content folder and database (the copy of the posts is not timed),
+then a second import of the same file measures the "nothing changed" path.
+Peak RSS comes from ``os.wait4``. The small corpus shows that memory stays
+flat as the file grows.
+
+Usage: python bench/import_bench.py [--corpus /tmp/c5k] [--posts 5000]
+       [--responses 10] [--small-posts 500] [--runs 3] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.corpus import generate  # noqa: E402
+
+
+def _import(export: Path, content: Path, db: Path) -> tuple[float, float, int, int]:
+    """Run one import subprocess: (wall s, CPU s, peak RSS in MB, exit code)."""
+    args = [sys.executable, "-m", "pelican_plugins.importers", "wordpress"]
+    args += [str(export), "--content", str(content), "--db", str(db)]
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    return elapsed, cpu, usage.ru_maxrss // 1024, proc.returncode
+
+
+def ensure_corpus(folder: Path, posts: int, responses: int) -> Path:
+    """Reuse *folder* when it holds a corpus of that size, else generate it."""
+    manifest = folder / "corpus.json"
+    if manifest.exists():
+        meta = json.loads(manifest.read_text("utf-8"))
+        if (meta["posts"], meta["responses"]) == (posts, responses):
+            return folder
+    print(f"generating {posts} posts x {responses} responses in {folder} ...")
+    return generate(folder, posts, responses)
+
+
+def measure(corpus: Path, runs: int) -> dict:
+    """Median/min/max of first imports and of re-imports of one corpus."""
+    export = corpus / "export.xml"
+    first: list[tuple[float, float, int]] = []
+    again: list[tuple[float, float, int]] = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="import-bench-") as tmp:
+            content = Path(tmp) / "content"
+            shutil.copytree(corpus / "content", content)
+            db = Path(tmp) / "var" / "responses.sqlite3"
+            for bucket in (first, again):
+                seconds, cpu, rss, code = _import(export, content, db)
+                if code != 0:
+                    raise SystemExit(f"import exited with {code}")
+                bucket.append((seconds, cpu, rss))
+
+    def summary(rows: list[tuple[float, float, int]]) -> dict:
+        times = [t for t, _, _ in rows]
+        return {
+            "median_s": round(statistics.median(times), 2),
+            "min_s": round(min(times), 2),
+            "max_s": round(max(times), 2),
+            "median_cpu_s": round(statistics.median(c for _, c, _ in rows), 2),
+            "peak_rss_mb": max(r for _, _, r in rows),
+        }
+
+    return {
+        "wxr_mb": round(export.stat().st_size / 1e6, 1),
+        "first_import": summary(first),
+        "reimport": summary(again),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", type=Path, default=Path("/tmp/c5k"))
+    ap.add_argument("--posts", type=int, default=5000)
+    ap.add_argument("--responses", type=int, default=10)
+    ap.add_argument("--small-posts", type=int, default=500)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args(argv)
+    large = ensure_corpus(args.corpus, args.posts, args.responses)
+    small_dir = args.corpus.with_name(args.corpus.name + f"-small{args.small_posts}")
+    small = ensure_corpus(small_dir, args.small_posts, args.responses)
+    results = {}
+    for label, corpus, posts in (
+        ("small", small, args.small_posts),
+        ("large", large, args.posts),
+    ):
+        row = measure(corpus, args.runs)
+        row |= {"posts": posts, "responses": posts * args.responses}
+        results[label] = row
+        print(
+            f"{label}: {posts} posts, {row['responses']} responses, "
+            f"{row['wxr_mb']} MB WXR, {args.runs} runs | first import median "
+            f"{row['first_import']['median_s']} s (min {row['first_import']['min_s']}"
+            f", max {row['first_import']['max_s']}; CPU "
+            f"{row['first_import']['median_cpu_s']} s), peak RSS "
+            f"{row['first_import']['peak_rss_mb']} MB | re-import median "
+            f"{row['reimport']['median_s']} s (CPU {row['reimport']['median_cpu_s']} s)"
+            ", peak RSS "
+            f"{row['reimport']['peak_rss_mb']} MB"
+        )
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Import WordPress (WXR), Disqus and JF2 responses into the responses store."""

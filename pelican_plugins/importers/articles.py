@@ -1,0 +1,162 @@
+"""Find the Pelican article a response belongs to, without a Pelican build.
+
+Only the metadata header of each source file is read (Markdown ``Key: value``
+lines, reST ``:key: value`` fields), so indexing thousands of posts is cheap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+import re
+from urllib.parse import unquote, urlsplit
+
+from pelican.utils import slugify
+
+SOURCE_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown", ".rst"}
+_MD_META = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)\s*:\s?(.*)\Z")
+_RST_META = re.compile(r":([A-Za-z][A-Za-z0-9_-]*):\s*(.*)\Z")
+_HEAD_BYTES = 8192
+_SLUG_SUBS = [
+    (r"[^\w\s-]", ""),
+    (r"(?u)\A\s*", ""),
+    (r"(?u)\s*\Z", ""),
+    (r"[-\s]+", "-"),
+]
+HIDDEN_STATUSES = {"draft", "hidden"}
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """What matching needs to know about one source file."""
+
+    path: Path
+    slug: str
+    key: str
+    url: str
+    is_page: bool
+    public: bool
+    wp_post_id: str | None
+
+
+def read_metadata(path: Path) -> dict[str, str]:
+    """Return the lowercased metadata of a Markdown or reST file (header only)."""
+    with path.open("rb") as fh:
+        head = fh.read(_HEAD_BYTES).decode("utf-8", "replace")
+    meta: dict[str, str] = {}
+    lines = head.splitlines()
+    if path.suffix == ".rst":
+        if len(lines) > 1 and lines[1][:3] in ("===", "###", "---", "***", "~~~"):
+            meta["title"] = lines[0].strip()
+        for line in lines:
+            if match := _RST_META.match(line.strip()):
+                meta.setdefault(match.group(1).lower(), match.group(2).strip())
+        return meta
+    for line in lines:
+        if not line.strip():
+            break
+        if match := _MD_META.match(line):
+            meta.setdefault(match.group(1).lower(), match.group(2).strip())
+    return meta
+
+
+_DATE_FORMATS = (
+    ("%Y-%m-%d %H:%M:%S", 19),
+    ("%Y-%m-%dT%H:%M:%S", 19),
+    ("%Y-%m-%d %H:%M", 16),
+    ("%Y-%m-%dT%H:%M", 16),
+    ("%Y-%m-%d", 10),
+)
+
+
+def _date(value: str) -> datetime | None:
+    for fmt, size in _DATE_FORMATS:
+        try:
+            return datetime.strptime(value.strip()[:size], fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def url_path(url: str) -> str:
+    """Normalise a permalink to its decoded path with one trailing slash."""
+    path = unquote(urlsplit(url.strip()).path or "/")
+    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+
+
+class ArticleIndex:
+    """Slug, permalink and WordPress-id lookups over ``content/``."""
+
+    def __init__(self, content: Path) -> None:
+        self.content = Path(content)
+        self.by_wp_id: dict[str, Article] = {}
+        self.by_url: dict[str, Article] = {}
+        self.by_slug: dict[str, list[Article]] = {}
+        if self.content.is_dir():
+            for path in sorted(self.content.rglob("*")):
+                if path.suffix in SOURCE_SUFFIXES and path.is_file():
+                    self.add(self._article(path))
+
+    def _article(self, path: Path) -> Article:
+        meta = read_metadata(path)
+        rel = path.relative_to(self.content)
+        is_page = rel.parts[0] == "pages" if len(rel.parts) > 1 else False
+        slug = meta.get("slug") or slugify(
+            meta.get("title") or path.stem, regex_subs=_SLUG_SUBS
+        )
+        date = _date(meta.get("date", ""))
+        if is_page:
+            url = f"/{slug}/"
+        elif date is not None:
+            url = f"/{date:%Y}/{date:%m}/{slug}/"
+        else:
+            url = ""
+        status = meta.get("status", "published").lower()
+        return Article(
+            path=path,
+            slug=slug,
+            key=meta.get("responses_key") or slug,
+            url=url,
+            is_page=is_page,
+            public=status not in HIDDEN_STATUSES,
+            wp_post_id=meta.get("wp_post_id") or None,
+        )
+
+    def add(self, article: Article) -> None:
+        """Make *article* findable (also used for files written by ``--posts``)."""
+        if article.wp_post_id:
+            self.by_wp_id.setdefault(article.wp_post_id, article)
+        if article.url:
+            self.by_url.setdefault(article.url, article)
+        self.by_slug.setdefault(article.slug.lower(), []).append(article)
+
+    def match(
+        self,
+        *,
+        post_id: str = "",
+        link: str = "",
+        slug: str = "",
+        is_page: bool = False,
+    ) -> Article | None:
+        """Find by WordPress id, then permalink path, then slug.
+
+        An article that records a different ``wp_post_id`` is another post
+        that happens to share the path or slug, so it never matches.
+        """
+        if post_id and (found := self.by_wp_id.get(post_id)):
+            return found
+
+        def fits(article: Article | None) -> bool:
+            if article is None:
+                return False
+            return not post_id or article.wp_post_id in (None, post_id)
+
+        if link and fits(found := self.by_url.get(url_path(link))):
+            return found
+        slug_key = unquote(slug).strip().lower() if slug else ""
+        candidates = [a for a in self.by_slug.get(slug_key, []) if fits(a)]
+        if candidates:
+            same_kind = [a for a in candidates if a.is_page == is_page]
+            return (same_kind or candidates)[0]
+        return None

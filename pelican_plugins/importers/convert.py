@@ -1,0 +1,178 @@
+"""Shared conversions: dates, ids, names, bodies and thread repair.
+
+Every importer turns its records into :class:`Response` objects through these
+functions, so all sources get the same sanitizing and the same thread rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+import html
+from html.parser import HTMLParser
+import re
+from urllib.parse import urlsplit
+
+import nh3
+
+from pelican_plugins.responses import sanitize
+
+UNKNOWN_DATE = "1970-01-01T00:00:00Z"
+_WP_DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d)(?::(\d\d))?")
+# Bidi embeddings/overrides/isolates, zero-width characters and the BOM (B21).
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_BLOCKS = {"p", "div", "blockquote", "ul", "ol", "pre", "table", "h1", "h2", "h3"}
+MAX_NAME = 200
+
+
+def wp_date(*candidates: str) -> str | None:
+    """Return the first WordPress ``YYYY-MM-DD HH:MM:SS`` that is a real date, as UTC.
+
+    ``0000-00-00 00:00:00`` (drafts, some old comments) is skipped (A18).
+    """
+    for value in candidates:
+        match = _WP_DATE.match(value or "")
+        if not match:
+            continue
+        try:
+            when = datetime(*(int(g or 0) for g in match.groups()))
+        except ValueError:
+            continue
+        return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return None
+
+
+def rfc822_date(value: str) -> str | None:
+    """Parse an RSS ``pubDate`` to UTC, or None."""
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    if when.year < 1971:
+        return None
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def iso_date(value: str) -> str | None:
+    """Parse an ISO 8601 date (Disqus, JF2) to UTC, or None."""
+    try:
+        when = datetime.fromisoformat((value or "").strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def id_part(value: str) -> str:
+    """Reduce a host or foreign id to the store's id alphabet ``[a-z0-9.-]``."""
+    text = re.sub(r"[^a-z0-9.-]+", "-", value.strip().lower()).strip("-.")
+    return re.sub(r"\.{2,}", ".", text)
+
+
+def site_id(url: str) -> str:
+    """Return the id scope of a WordPress site: its blog host (and port)."""
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        host, port = "", None
+    scope = id_part(host if port is None else f"{host}-{port}")
+    return scope or "site"
+
+
+def plain_name(value: str, fallback: str = "Anonymous") -> tuple[str, bool]:
+    """Return (plain-text name, whether invisible characters were removed).
+
+    WordPress stores names with entities (``&#8217;``): they are decoded once;
+    the result is plain text that templates escape.
+    """
+    text = html.unescape(value or "")
+    cleaned = _INVISIBLE.sub("", text)
+    cleaned = " ".join(cleaned.split())[:MAX_NAME]
+    return cleaned or fallback, cleaned != " ".join(text.split())[:MAX_NAME]
+
+
+class _Tags(HTMLParser):
+    """Record which tags a body uses (no regex over HTML)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.tags.add(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.tags.add(tag)
+
+    def handle_comment(self, data: str) -> None:
+        self.tags.add("!--")
+
+
+def body_html(raw: str) -> str:
+    """Sanitized HTML for a WordPress-style body (raises ``sanitize.Rejected``).
+
+    WordPress stores what the commenter typed and adds paragraphs at display
+    time, so plain text gets paragraphs and line breaks, and markup without
+    block elements gets paragraphs on blank lines. Entities are decoded once:
+    by ``html.unescape`` for plain text, by the sanitizer's parser otherwise.
+    """
+    text = (raw or "").replace("\r\n", "\n").strip()
+    if not text:
+        return ""
+    sanitize.check(text)
+    if not nh3.is_html(text):
+        return sanitize.clean(sanitize.text_to_html(html.unescape(text)))
+    if "\n\n" in text:
+        probe = _Tags()
+        probe.feed(text)
+        probe.close()
+        if not probe.tags & _BLOCKS:
+            paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+            text = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return sanitize.clean(text)
+
+
+def repair_threads(
+    parents: dict[str, str | None], order: Iterable[str] | None = None
+) -> tuple[dict[str, str | None], list[str]]:
+    """Make every parent link point to a known item and break cycles (A17).
+
+    Returns the fixed mapping and one warning per change. Orphans and the
+    smallest id of each cycle become top-level; nothing is dropped and the
+    walk is iterative, so deep or long chains cannot overflow the stack.
+    """
+    fixed = dict(parents)
+    warnings: list[str] = []
+    for item_id in sorted(fixed):
+        parent = fixed[item_id]
+        if parent is not None and parent not in fixed:
+            warnings.append(f"{item_id}: parent {parent} is missing; now top-level")
+            fixed[item_id] = None
+    state: dict[str, int] = {}
+    for start in order if order is not None else sorted(fixed):
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and state.get(node, 0) == 0:
+            state[node] = 1
+            path.append(node)
+            node = fixed[node]
+        if node is not None and state.get(node) == 1:
+            cycle = path[path.index(node) :]
+            breaker = min(cycle, key=_natural)
+            fixed[breaker] = None
+            warnings.append(
+                f"{breaker}: reply cycle {' -> '.join(cycle)} broken; now top-level"
+            )
+        for visited in path:
+            state[visited] = 2
+    return fixed, warnings
+
+
+def _natural(value: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", value))

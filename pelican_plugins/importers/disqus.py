@@ -1,0 +1,162 @@
+"""Disqus "Comments Export" XML as responses (REFERENCE.md §7, SECURITY.md A26).
+
+Threads come before posts, so one streaming pass maps each thread to its
+article; posts are then collected (Disqus exports are small) so replies can
+be threaded whatever their order. Spam and deleted posts are never public,
+and posts whose thread is unknown or unmatched are reported, not dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from pelican_plugins.importers.articles import Article, ArticleIndex
+from pelican_plugins.importers.clean import Cleaner
+from pelican_plugins.importers.convert import (
+    UNKNOWN_DATE,
+    id_part,
+    iso_date,
+    plain_name,
+    repair_threads,
+)
+from pelican_plugins.importers.report import Report
+from pelican_plugins.importers.xmlstream import Node, RecordStream, XMLRejected
+from pelican_plugins.responses import sanitize
+from pelican_plugins.responses.model import Response
+
+DISQUS = "http://disqus.com"
+DSQ_ID = "{http://disqus.com/disqus-internals}id"
+
+
+def canonical(tag: str) -> str:
+    """Drop the Disqus default namespace; keep anything else qualified."""
+    prefix = "{" + DISQUS + "}"
+    return tag[len(prefix) :] if tag.startswith(prefix) else tag
+
+
+def _true(node: Node, tag: str) -> bool:
+    return node.get(tag).lower() == "true"
+
+
+def _label(node: Node) -> str:
+    return f"{node.tag} {node.attrib.get(DSQ_ID, '?')} (line {node.line})"
+
+
+class DisqusImporter:
+    """Read ``<thread>`` and ``<post>`` records into responses."""
+
+    name = "disqus"
+
+    def __init__(self, index: ArticleIndex, report: Report, writer: object = None):
+        self.index = index
+        self.report = report
+        self.reader: DisqusImporter | None = None
+        self.cleaner: Cleaner | None = None
+        self.stream: RecordStream | None = None
+
+    @staticmethod
+    def detect(peek: bytes) -> bool:
+        """Say whether the first bytes look like a Disqus export."""
+        head = peek[:8192].decode("utf-8", "replace")
+        return "<disqus" in head and "disqus.com" in head
+
+    def bytes_read(self) -> int:
+        """Input bytes consumed so far, for the progress bar."""
+        return self.cleaner.bytes_read if self.cleaner else 0
+
+    def _thread_article(self, node: Node) -> Article | None:
+        identifier = node.get("id")
+        return self.index.match(link=node.get("link")) or (
+            self.index.match(post_id=identifier.split(" ")[0], slug=identifier)
+            if identifier
+            else None
+        )
+
+    def responses(self, source: BinaryIO) -> Iterator[Response]:
+        """Yield the responses once the whole (small) file is read."""
+        self.cleaner = Cleaner(source)
+        self.stream = RecordStream(
+            self.cleaner.chunks(), canonical, {"thread", "post"}, b"</post>", _label
+        )
+        self.reader = self
+        threads: dict[str, Article | None] = {}
+        items: dict[str, tuple[Node, Article]] = {}
+        for node in self.stream:
+            if self.stream.target.root != "disqus":
+                raise XMLRejected("not a Disqus export: the root is not <disqus>")
+            dsq = id_part(node.attrib.get(DSQ_ID, ""))
+            if node.tag == "thread":
+                threads[dsq] = self._thread_article(node)
+                continue
+            thread = node.find("thread")
+            thread_id = id_part(thread.attrib.get(DSQ_ID, "")) if thread else ""
+            article = threads.get(thread_id)
+            if not dsq:
+                self.report.dropped["Disqus post without dsq:id"] += 1
+            elif article is None:
+                self.report.unmatched.append(
+                    f"Disqus post {dsq} (line {node.line}): thread {thread_id or '?'} "
+                    "is unknown or matches no article"
+                )
+                self.report.unmatched_responses += 1
+            else:
+                items.setdefault(f"disqus-{dsq}", (node, article))
+        self.report.repair_count = self.cleaner.repair_count
+        self.report.repairs.extend(
+            f"line {r.line}: {r.detail}" for r in self.cleaner.repairs
+        )
+        for broken in self.stream.broken:
+            self.report.quarantined.append(f"line {broken.line}: {broken.error}")
+        parents = {}
+        for rid, (node, _) in items.items():
+            parent = node.find("parent")
+            pid = id_part(parent.attrib.get(DSQ_ID, "")) if parent is not None else ""
+            parents[rid] = f"disqus-{pid}" if pid else None
+        parents, warnings = repair_threads(parents)
+        self.report.warnings.extend(warnings)
+        for rid in sorted(items):
+            node, article = items[rid]
+            yield self._response(rid, node, article, parents[rid])
+
+    def _response(
+        self, rid: str, node: Node, article: Article, parent: str | None
+    ) -> Response:
+        thread = node.find("thread")
+        extra: dict = {"disqus_thread": thread.attrib.get(DSQ_ID, "") if thread else ""}
+        status = "approved"
+        if _true(node, "isSpam"):
+            status = "spam"
+        elif _true(node, "isDeleted"):
+            status = "trash"
+        elif not article.public:
+            status = "pending"
+            extra["held"] = "the Pelican article is a draft or hidden"
+        author = node.find("author")
+        name, _ = plain_name(author.get("name") if author else "")
+        email = author.get("email") if author else ""
+        raw = node.get("message")
+        try:
+            content = sanitize.clean(raw)
+        except sanitize.Rejected as error:
+            content = ""
+            status = "pending" if status == "approved" else status
+            extra["held"] = f"body refused: {error}"
+        if status != "approved":
+            self.report.held[extra.get("held") or status] += 1
+        return Response(
+            id=rid,
+            key=article.key,
+            type="comment",
+            status=status,
+            parent=parent,
+            author_name=name,
+            author_url=None,
+            date=iso_date(node.get("createdAt")) or UNKNOWN_DATE,
+            content_html=content,
+            author_email=email or None,
+            author_ip=node.get("ipAddress") or None,
+            raw_content=raw,
+            origin="disqus",
+            extra=extra,
+        )

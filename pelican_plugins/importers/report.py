@@ -1,0 +1,98 @@
+"""What an import did, and the summary table printed at the end."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rich.console import Console
+from rich.table import Table
+
+from pelican_plugins.responses.store import MergeReport
+
+SHOWN = 20  # list at most this many lines of each kind
+
+
+@dataclass
+class Report:
+    """Counters and messages of one import run."""
+
+    source: str = ""
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    held: Counter[str] = field(default_factory=Counter)
+    dropped: Counter[str] = field(default_factory=Counter)
+    unmatched: list[str] = field(default_factory=list)
+    unmatched_responses: int = 0
+    quarantined: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    repairs: list[str] = field(default_factory=list)
+    repair_count: int = 0
+    posts_written: list[str] = field(default_factory=list)
+    fatal: str | None = None
+    rejected: bool = False
+
+    def add_merge(self, merged: MergeReport) -> None:
+        """Fold one store merge into the totals."""
+        self.created += merged.created
+        self.updated += merged.updated
+        self.unchanged += merged.unchanged
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything imported; 2 when the file was refused; 1 when partial."""
+        if self.rejected:
+            return 2
+        return 1 if self.fatal or self.quarantined else 0
+
+    def table(self) -> Table:
+        """Return the summary as a rich table."""
+        table = Table(title=f"Import of {self.source}", show_lines=False)
+        table.add_column("result")
+        table.add_column("count", justify="right")
+        table.add_column("detail")
+        table.add_row("imported (new)", str(self.created), "")
+        table.add_row("updated", str(self.updated), "changed since the last import")
+        table.add_row("already present", str(self.unchanged), "")
+        for reason, count in sorted(self.held.items()):
+            table.add_row("held privately", str(count), reason)
+        for reason, count in sorted(self.dropped.items()):
+            table.add_row("dropped", str(count), reason)
+        table.add_row(
+            "unmatched items",
+            str(len(self.unmatched)),
+            f"{self.unmatched_responses} responses not imported"
+            if self.unmatched
+            else "",
+        )
+        table.add_row("quarantined records", str(len(self.quarantined)), "")
+        table.add_row("byte repairs", str(self.repair_count), "")
+        if self.posts_written:
+            table.add_row("posts/pages written", str(len(self.posts_written)), "")
+        return table
+
+    def render(self, console: Console) -> None:
+        """Print the table, then the messages, each list shortened to SHOWN lines."""
+        console.print(self.table())
+        sections = [
+            ("Unmatched (add wp_post_id metadata or use --posts)", self.unmatched),
+            ("Quarantined", self.quarantined),
+            ("Repairs", self.repairs),
+            ("Warnings", self.warnings),
+            ("Written", self.posts_written),
+        ]
+        for title, lines in sections:
+            if not lines:
+                continue
+            console.print(f"{title}:", markup=False, highlight=False, soft_wrap=True)
+            for line in lines[:SHOWN]:
+                console.print(
+                    f"  {line}", markup=False, highlight=False, soft_wrap=True
+                )
+            if len(lines) > SHOWN:
+                console.print(f"  … and {len(lines) - SHOWN} more", markup=False)
+        if self.fatal:
+            console.print(
+                f"Error: {self.fatal}", markup=False, highlight=False, soft_wrap=True
+            )

@@ -1,0 +1,233 @@
+"""WordPress comments, pingbacks and trackbacks from a WXR export as responses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from pelican_plugins.importers.articles import Article, ArticleIndex
+from pelican_plugins.importers.clean import Repair
+from pelican_plugins.importers.convert import (
+    UNKNOWN_DATE,
+    body_html,
+    plain_name,
+    repair_threads,
+    rfc822_date,
+    site_id,
+    wp_date,
+)
+from pelican_plugins.importers.posts import PostWriter
+from pelican_plugins.importers.report import Report
+from pelican_plugins.importers.wxr import WxrComment, WxrItem, WxrReader
+from pelican_plugins.responses import sanitize
+from pelican_plugins.responses.model import Response
+
+#: ``wp:comment_approved`` → store status; anything else is held as pending.
+STATUS = {
+    "1": "approved",
+    "approve": "approved",
+    "0": "pending",
+    "hold": "pending",
+    "spam": "spam",
+    "trash": "trash",
+    "post-trashed": "trash",
+}
+#: ``wp:comment_type`` → response type; unknown types are held (see README).
+TYPES = {
+    "": "comment",
+    "comment": "comment",
+    "pingback": "pingback",
+    "trackback": "trackback",
+    "webmention": "webmention",
+}
+
+
+class WordPressImporter:
+    """Turn WXR items into responses keyed to the matching Pelican articles."""
+
+    name = "wordpress"
+    detect = staticmethod(WxrReader.detect)
+
+    def __init__(
+        self, index: ArticleIndex, report: Report, writer: PostWriter | None = None
+    ) -> None:
+        self.index = index
+        self.report = report
+        self.writer = writer
+        self.reader: WxrReader | None = None
+        self._repair_at = 0
+
+    def bytes_read(self) -> int:
+        """Input bytes consumed so far, for the progress bar."""
+        return self.reader.cleaner.bytes_read if self.reader else 0
+
+    def responses(self, source: BinaryIO) -> Iterator[Response]:
+        """Yield every response of the export, one item at a time."""
+        self.reader = reader = WxrReader(source)
+        site = ""
+        for item in reader:
+            site = site or site_id(reader.site)
+            self._log_repairs(item)
+            if item.skipped:
+                self.report.warnings.append(
+                    f"{item.label}: {item.skipped} too deeply nested elements ignored"
+                )
+            article = self._article(item)
+            if article is None:
+                if item.comments:
+                    self.report.unmatched.append(
+                        f"{item.label}: {len(item.comments)} responses"
+                    )
+                    self.report.unmatched_responses += len(item.comments)
+                continue
+            yield from self.item_responses(item, article, site)
+        self._log_repairs(None)
+        self.report.repair_count = reader.cleaner.repair_count
+        hidden = reader.cleaner.repair_count - len(reader.cleaner.repairs)
+        if hidden:
+            self.report.repairs.append(f"… and {hidden} more repairs of the same kinds")
+        for broken in reader.stream.broken:
+            self.report.quarantined.append(
+                f"record at line {broken.line} (after {broken.after}): {broken.error}"
+            )
+
+    def _article(self, item: WxrItem) -> Article | None:
+        found = self.index.match(
+            post_id=item.post_id,
+            link=item.link,
+            slug=item.post_name,
+            is_page=item.post_type == "page",
+        )
+        if found is None and self.writer is not None:
+            try:
+                found = self.writer.write(item)
+            except ValueError as error:
+                self.report.warnings.append(str(error))
+        return found
+
+    def _log_repairs(self, item: WxrItem | None) -> None:
+        """Attach the cleaner's repairs to the item (and comment) they fall in."""
+        repairs: list[Repair] = self.reader.cleaner.repairs if self.reader else []
+        while self._repair_at < len(repairs):
+            repair = repairs[self._repair_at]
+            if item is not None and repair.line > item.end_line:
+                return
+            self._repair_at += 1
+            where = "outside any item"
+            if item is not None and repair.line >= item.line:
+                where = item.label
+                for comment in item.comments:
+                    if comment.line <= repair.line <= comment.end_line:
+                        where = f"comment {comment.comment_id} of {item.label}"
+            offset = "" if repair.offset is None else f", byte {repair.offset}"
+            self.report.repairs.append(
+                f"line {repair.line}{offset}, {where}: {repair.detail}"
+            )
+
+    def item_responses(
+        self, item: WxrItem, article: Article, site: str
+    ) -> list[Response]:
+        """Responses of one item, threads repaired within the item."""
+        hidden = ""
+        if item.password:
+            hidden = "post is password-protected"
+        elif item.status not in ("publish", "inherit"):
+            hidden = f"post status is {item.status!r}"
+        elif not article.public:
+            hidden = "the Pelican article is a draft or hidden"
+        by_id: dict[str, WxrComment] = {}
+        for comment in item.comments:
+            if not comment.comment_id.isdigit():
+                self.report.dropped["no valid wp:comment_id"] += 1
+                continue
+            if comment.comment_id in by_id:
+                self.report.dropped["duplicate wp:comment_id in one item"] += 1
+                continue
+            by_id[comment.comment_id] = comment
+        ids = {cid: f"wp-{site}-{cid}" for cid in by_id}
+        parents = {
+            ids[cid]: ids.get(c.parent, f"wp-{site}-{c.parent}")
+            if c.parent not in ("", "0")
+            else None
+            for cid, c in by_id.items()
+        }
+        parents, warnings = repair_threads(parents)
+        self.report.warnings.extend(f"{item.label}: {w}" for w in warnings)
+        fallback = (
+            wp_date(item.date_gmt, item.date)
+            or rfc822_date(item.pub_date)
+            or UNKNOWN_DATE
+        )
+        context = (article, item, hidden, fallback)
+        return [
+            self._response(c, ids[cid], parents[ids[cid]], context)
+            for cid, c in sorted(by_id.items(), key=lambda kv: int(kv[0]))
+        ]
+
+    def _response(
+        self,
+        comment: WxrComment,
+        rid: str,
+        parent: str | None,
+        context: tuple[Article, WxrItem, str, str],
+    ) -> Response:
+        article, item, hidden, fallback = context
+        extra: dict = {"wp_post_id": item.post_id}
+        status = STATUS.get(comment.approved.lower())
+        if status is None:
+            status = "pending"
+            extra["held"] = (
+                f"unknown wp:comment_approved {comment.approved!r}"
+                if comment.approved
+                else "no wp:comment_approved"
+            )
+        kind = TYPES.get(comment.type.lower())
+        if kind is None:
+            kind = "comment"
+            extra["wp_comment_type"] = comment.type
+            if status == "approved":
+                status = "pending"
+                extra["held"] = f"unknown comment type {comment.type!r}"
+        if hidden and status == "approved":
+            status = "pending"
+            extra["held"] = hidden
+        date = wp_date(comment.date_gmt, comment.date)
+        if date is None:
+            date = fallback
+            self.report.warnings.append(f"{rid}: no valid date; using {date}")
+        name, stripped = plain_name(comment.author)
+        if stripped:
+            self.report.warnings.append(
+                f"{rid}: invisible characters removed from name"
+            )
+        try:
+            content = body_html(comment.content)
+        except sanitize.Rejected as error:
+            content = ""
+            if status == "approved":
+                status = "pending"
+            extra["held"] = f"body refused: {error}"
+        if comment.meta:
+            extra["commentmeta"] = comment.meta
+        url = sanitize.safe_url(comment.author_url)
+        linkback = kind != "comment"
+        if status != "approved":
+            self.report.held[extra.get("held") or status] += 1
+        return Response(
+            id=rid,
+            key=article.key,
+            type=kind,
+            status=status,
+            parent=None if linkback else parent,
+            author_name=name,
+            author_url=url,
+            date=date,
+            content_html=content,
+            source_url=url if linkback else None,
+            source_title=name if linkback else None,
+            author_email=comment.author_email or None,
+            author_ip=comment.author_ip or None,
+            raw_content=comment.content,
+            origin="wxr",
+            extra=extra,
+        )

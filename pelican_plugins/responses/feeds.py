@@ -1,0 +1,144 @@
+"""Atom feeds of approved responses: one per post and one for the whole site.
+
+Written with a small serializer rather than feedgenerator: a 500-post site
+writes 500 of these, and the XML is simple and fully escaped here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+import os
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from markupsafe import Markup
+
+from pelican_plugins.responses.view import ResponseView
+
+# XML 1.0 cannot carry C0 controls other than tab, newline and carriage return.
+_NOT_XML = dict.fromkeys(
+    [c for c in range(0x20) if c not in (9, 10, 13)] + [0xFFFE, 0xFFFF]
+)
+
+
+def entry_title(view: ResponseView, post_title: str) -> str:
+    """'Comment by NAME on POST' or 'Pingback from SOURCE on POST' (plain text)."""
+    if view.is_ping:
+        return (
+            f"{view.label} from {view.source_title or view.author_name} on {post_title}"
+        )
+    return f"Comment by {view.author_name} on {post_title}"
+
+
+def _text(value: str) -> str:
+    """Escape text; names, URLs and bodies arrive without control characters."""
+    return escape(value)
+
+
+def _attr(value: str) -> str:
+    """Quote an attribute value: URLs here are normalised and free of controls."""
+    return quoteattr(value)
+
+
+def render_feed(
+    title: str,
+    link: str,
+    feed_url: str,
+    entries: Iterable[tuple[str, str, ResponseView]],
+    *,
+    site_url: str,
+    language: str,
+) -> str:
+    """Return an Atom document from (post title, post URL, response) triples.
+
+    Every date, including the feed's own ``updated``, comes from the responses.
+    """
+    parts = []
+    updated = ""
+    for post_title, post_url, view in entries:
+        url = f"{site_url}/{post_url}#comment-{view.id}"
+        stamp = view.date_iso
+        updated = max(updated, stamp)
+        uri = f"<uri>{_text(view.author_url)}</uri>" if view.author_url else ""
+        heading = entry_title(view, post_title)  # post titles come from Pelican
+        parts.append(
+            "<entry>"
+            f"<title>{escape(heading.translate(_NOT_XML))}</title>"
+            f'<link href={_attr(url)} rel="alternate"/>'
+            f"<id>{_text(url)}</id>"
+            f"<published>{stamp}</published><updated>{stamp}</updated>"
+            f"<author><name>{_text(view.author_name)}</name>{uri}</author>"
+            f'<content type="html">{_text(str(view.content))}</content>'
+            "</entry>\n"
+        )
+    head = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={_attr(language)}>'
+        f"<title>{_text(title)}</title>"
+        f'<link href={_attr(link)} rel="alternate"/>'
+        f'<link href={_attr(feed_url)} rel="self"/>'
+        f"<id>{_text(feed_url)}</id><updated>{updated}</updated>\n"
+    )
+    return head + "".join(parts) + "</feed>\n"
+
+
+def write_feeds(
+    articles: list[Any], options: dict[str, Any], settings: dict[str, Any]
+) -> list[Path]:
+    """Write the per-post feeds and the site-wide feed into OUTPUT_PATH."""
+    output = Path(settings["OUTPUT_PATH"])
+    site_url = settings.get("FEED_DOMAIN") or settings.get("SITEURL") or ""
+    language = settings.get("DEFAULT_LANG", "en")
+    sitename = settings.get("SITENAME", "")
+    written = []
+    everything: list[tuple[str, str, ResponseView]] = []
+    per_post = options["RESPONSES_ARTICLE_FEED_ATOM"]
+    for article in articles:
+        responses = getattr(article, "responses", None)
+        if responses is None or not responses.items:
+            continue
+        title = Markup(article.title).striptags()
+        url = article.url  # Pelican recomputes .url on every access: read it once
+        triples = [(title, url, view) for view in responses.items]
+        everything.extend(triples)
+        if per_post:
+            path = per_post.format(key=responses.key)
+            text = render_feed(
+                f"{sitename}: responses to {title}",
+                f"{site_url}/{url}",
+                f"{site_url}/{path}",
+                reversed(triples),
+                site_url=site_url,
+                language=language,
+            )
+            written.append(_write(output, path, text))
+    site_feed = options["RESPONSES_FEED_ATOM"]
+    if site_feed and everything:
+        everything.sort(key=lambda triple: (triple[2].date, triple[2].id), reverse=True)
+        text = render_feed(
+            f"{sitename}: responses",
+            f"{site_url}/",
+            f"{site_url}/{site_feed}",
+            everything[: options["RESPONSES_FEED_MAX_ITEMS"]],
+            site_url=site_url,
+            language=language,
+        )
+        written.append(_write(output, site_feed, text))
+    return written
+
+
+def _write(output: Path, relative: str, text: str) -> Path:
+    clean = os.path.normpath(relative)
+    if os.path.isabs(clean) or clean.split(os.sep)[0] == "..":
+        raise ValueError(f"responses feed path {relative!r} leaves OUTPUT_PATH")
+    # Site output, like Pelican's own writer: rebuilt every time, no fsync needed.
+    target = output / clean
+    try:
+        handle = target.open("w", encoding="utf-8")
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle = target.open("w", encoding="utf-8")
+    with handle:
+        handle.write(text)
+    return target

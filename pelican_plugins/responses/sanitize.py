@@ -1,0 +1,161 @@
+"""Comment HTML sanitizing (nh3, SECURITY.md §2.4), plain-text bodies, author URLs."""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+import string
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import nh3
+
+MAX_BYTES = 16 * 1024
+#: More start tags than this is not a comment but an attack on the HTML5 tree
+#: builder (B18: formatting elements with distinct attributes are quadratic).
+MAX_TAGS = 256
+LINK_REL = "nofollow ugc noopener noreferrer"
+
+TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "cite",
+    "code",
+    "del",
+    "em",
+    "i",
+    "ins",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "strong",
+    "sub",
+    "sup",
+    "ul",
+}
+ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "del": {"datetime"},
+    "ins": {"datetime"},
+}
+
+_CLEANER = nh3.Cleaner(
+    tags=TAGS,
+    clean_content_tags={"script", "style"},
+    attributes=ATTRIBUTES,
+    strip_comments=True,
+    link_rel=LINK_REL,
+    url_schemes={"http", "https", "mailto"},
+    url_relative="deny",
+)
+_LETTERS = frozenset(string.ascii_letters)
+# A character class, not markup: C0/C1 controls other than tab, LF and CR.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+class Rejected(ValueError):
+    """A body that is refused outright instead of being sanitized."""
+
+
+class TooLarge(Rejected):
+    """The body is over the size cap, or has more tags than any real comment."""
+
+
+def _count_start_tags(text: str) -> int:
+    """Count every ``<`` followed by an ASCII letter: an upper bound on start tags."""
+    if text.count("<") <= MAX_TAGS:
+        return text.count("<")
+    return sum(1 for part in text.split("<")[1:] if part[:1] in _LETTERS)
+
+
+def check(text: str) -> None:
+    """Raise :class:`Rejected` for a body that must not reach the sanitizer."""
+    if len(text) > MAX_BYTES or (
+        len(text) * 4 > MAX_BYTES
+        and len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES
+    ):
+        raise TooLarge(f"comment body over {MAX_BYTES} bytes")
+    if _count_start_tags(text) > MAX_TAGS:
+        raise TooLarge(f"comment body has more than {MAX_TAGS} tags")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise Rejected("comment body is not valid Unicode (lone surrogate)") from error
+
+
+def clean(text: str) -> str:
+    """Return *text* sanitized with the comment allowlist; the cap is checked first."""
+    if not text:
+        return ""
+    check(text)
+    if _CONTROLS.search(text):  # invalid in HTML and XML feeds; nh3 keeps them
+        text = _CONTROLS.sub("", text)
+    return _CLEANER.clean(text).strip()
+
+
+def text_to_html(text: str) -> str:
+    """Turn a plain-text body into paragraphs and line breaks, WordPress-style."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    paragraphs = []
+    block: list[str] = []
+    for line in [*text.split("\n"), ""]:
+        if line.strip():
+            block.append(html.escape(line.strip(), quote=False))
+        elif block:
+            paragraphs.append("<p>" + "<br>\n".join(block) + "</p>")
+            block = []
+    return "\n".join(paragraphs)
+
+
+# Characters kept verbatim in a normalised URL path/query; everything else
+# (quotes, angle brackets, spaces, backslashes, controls) is percent-encoded.
+_URL_SAFE = "/:@!$&'()*+,;=-._~%"
+_HOST_CHARS = frozenset(string.ascii_lowercase + string.digits + ".-_")
+MAX_URL = 2048
+_C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
+
+
+def safe_url(value: object) -> str | None:
+    """Return an http(s) URL with a host, normalised, or None (SECURITY.md §1.4)."""
+    if not value or not isinstance(value, str):
+        return None
+    return _normalise_url(value)
+
+
+@functools.lru_cache(maxsize=4096)  # pure; author URLs repeat across a site
+def _normalise_url(value: str) -> str | None:  # noqa: PLR0911 (one exit per rule)
+    url = html.unescape(value)
+    # Browsers drop leading/trailing C0 controls and spaces, and tabs/newlines anywhere.
+    url = url.strip(_C0_AND_SPACE)
+    url = url.replace("\t", "").replace("\n", "").replace("\r", "")
+    if not url or len(url) > MAX_URL or any(ord(c) < 0x20 or c == "\\" for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    if parts.username is not None or parts.password is not None:
+        return None  # "http://trusted@evil" is a phishing shape
+    try:
+        host = parts.hostname.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return None
+    if not set(host) <= _HOST_CHARS or host.startswith((".", "-")):
+        return None
+    netloc = host if port is None else f"{host}:{port}"
+    path = quote(parts.path, safe=_URL_SAFE) or "/"
+    query = quote(parts.query, safe=_URL_SAFE + "?")
+    fragment = quote(parts.fragment, safe=_URL_SAFE + "?#")
+    return urlunsplit((parts.scheme.lower(), netloc, path, query, fragment))

@@ -1,0 +1,305 @@
+"""The two response stores: private SQLite (everything) and public JSON (approved only).
+
+Every write goes through :class:`ResponseStore`, so the importers, the moderation
+CLI and the future receiver share one idempotent merge and one file format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+import contextlib
+from dataclasses import dataclass, field, fields
+from itertools import islice
+import json
+import os
+from pathlib import Path
+import sqlite3
+import tempfile
+
+from pelican_plugins import atomic
+from pelican_plugins.responses.model import (
+    PUBLIC_FIELDS,
+    STATUSES,
+    Response,
+    check_key,
+    validate,
+)
+
+_FIELDS = tuple(f.name for f in fields(Response))
+_COLUMNS = ", ".join(_FIELDS)
+_COLUMN_DEFS = ", ".join(
+    "id TEXT PRIMARY KEY" if name == "id" else f"{name} TEXT" for name in _FIELDS
+)
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS responses (
+    {_COLUMN_DEFS},
+    moderated INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS responses_key ON responses (key, status);
+CREATE INDEX IF NOT EXISTS responses_status ON responses (status, date, id);
+"""
+_MARKS = ", ".join("?" * len(_FIELDS))
+_UPSERT = (
+    f"INSERT INTO responses ({_COLUMNS}) VALUES ({_MARKS}) "
+    "ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{name} = excluded.{name}" for name in _FIELDS if name != "id")
+)
+_CHUNK = 500
+_SELECT_PUBLIC = (
+    f"SELECT {', '.join(PUBLIC_FIELDS)} FROM responses WHERE key = ? AND status = ?"
+)
+
+
+@dataclass
+class MergeReport:
+    """What one merge did; ``touched_keys`` are articles whose stored data changed."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    touched_keys: set[str] = field(default_factory=set)
+
+
+def _row(item: Response) -> tuple:
+    extra = None if item.extra is None else json.dumps(item.extra, sort_keys=True)
+    return tuple(extra if name == "extra" else getattr(item, name) for name in _FIELDS)
+
+
+def _from_row(row: tuple) -> Response:
+    values = dict(zip(_FIELDS, row, strict=False))
+    if values["extra"] is not None:
+        values["extra"] = json.loads(values["extra"])
+    return Response(**values)
+
+
+def public_path(responses_dir: Path, key: str) -> Path:
+    """Return the public file of *key*, refusing any key that could leave the folder."""
+    base = Path(responses_dir).resolve()
+    path = (base / f"{check_key(key)}.json").resolve()
+    if not path.is_relative_to(base) or path.parent != base:
+        raise ValueError(f"invalid responses key {key!r}")
+    return path
+
+
+def dump_public(key: str, items: Iterable[Response]) -> str:
+    """Render the public file of one article: approved items, sorted by (date, id)."""
+    approved = [item.public() for item in items if item.status == "approved"]
+    return _dump(check_key(key), approved)
+
+
+def _dump(key: str, public: list[dict]) -> str:
+    public.sort(key=lambda item: (item["date"], item["id"]))
+    obj = {"key": key, "responses": public}
+    return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def load_public(responses_dir: Path, key: str) -> list[dict]:
+    """Read one article's public file; [] when absent, ValueError naming it when bad."""
+    # check_key() admits no separator and no "..": the name cannot leave the folder.
+    path = Path(responses_dir) / f"{check_key(key)}.json"
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return []
+    try:
+        obj = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"{path}: not valid UTF-8 JSON ({error})") from error
+    items = obj.get("responses") if isinstance(obj, dict) else None
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise ValueError(f"{path}: expected {{'key': …, 'responses': [objects]}}")
+    for item in items:
+        if not isinstance(item.get("id"), str) or not isinstance(item.get("date"), str):
+            raise ValueError(f"{path}: a response lacks a string id or date")
+        unknown = set(item) - set(PUBLIC_FIELDS)
+        if unknown:
+            raise ValueError(f"{path}: unexpected fields {sorted(unknown)}")
+    return items
+
+
+def _chunks(items: Iterable[Response]) -> Iterator[list[Response]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, _CHUNK)):
+        yield chunk
+
+
+class ResponseStore:
+    """Private SQLite store plus the public JSON files derived from it."""
+
+    def __init__(self, responses_dir: Path, db_path: Path) -> None:
+        self.responses_dir = Path(responses_dir)
+        self.db_path = Path(db_path)
+        self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.db_path, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA busy_timeout=5000")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        with self._transaction():
+            for statement in filter(str.strip, _SCHEMA.split(";")):
+                self._db.execute(statement)
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def merge(self, items: Iterable[Response], *, durable: bool = True) -> MergeReport:
+        """Upsert *items* by id in one transaction, then rewrite the touched files.
+
+        A status set by a moderator is kept when the same item is imported again.
+        Every key in the batch has its public file checked, so a merge that was
+        killed after the commit is repaired by running it again.
+        """
+        report = MergeReport()
+        seen: set[str] = set()
+        with self._transaction() as db:
+            for chunk in _chunks(items):
+                for item in chunk:
+                    validate(item)
+                existing = self._fetch({item.id for item in chunk})
+                rows = []
+                for incoming in chunk:
+                    key = check_key(incoming.key)
+                    item = (
+                        incoming if key == incoming.key else _replace(incoming, key=key)
+                    )
+                    seen.add(key)
+                    old = existing.get(item.id)
+                    if old is not None and old[1]:
+                        item = _replace(item, status=old[0].status)
+                    if old is not None and old[0] == item:
+                        report.unchanged += 1
+                        continue
+                    if old is None:
+                        report.created += 1
+                    else:
+                        report.updated += 1
+                        report.touched_keys.add(old[0].key)
+                    report.touched_keys.add(key)
+                    existing[item.id] = (item, old[1] if old else 0)
+                    rows.append(_row(item))
+                db.executemany(_UPSERT, rows)
+        self.export(seen | report.touched_keys, durable=durable)
+        return report
+
+    def _fetch(self, ids: set[str]) -> dict[str, tuple[Response, int]]:
+        marks = ", ".join("?" * len(ids))
+        cursor = self._db.execute(
+            f"SELECT {_COLUMNS}, moderated FROM responses WHERE id IN ({marks})",
+            tuple(ids),
+        )
+        return {row[0]: (_from_row(row[:-1]), row[-1]) for row in cursor}
+
+    def export(
+        self, keys: Iterable[str] | None = None, *, durable: bool = True
+    ) -> list[str]:
+        """Bring the public files of *keys* (default: all) in line with SQLite.
+
+        Returns the keys whose file was written or removed; equal bytes are left alone.
+        """
+        if keys is None:
+            keys = [
+                row[0] for row in self._db.execute("SELECT DISTINCT key FROM responses")
+            ]
+        changed = []
+        for key in sorted(keys):
+            path = public_path(self.responses_dir, key)
+            items = [
+                dict(zip(PUBLIC_FIELDS, row, strict=True))
+                for row in self._db.execute(_SELECT_PUBLIC, (key, "approved"))
+            ]
+            try:
+                current = path.read_bytes()
+            except FileNotFoundError:
+                current = None
+            if not items:
+                if current is not None:
+                    path.unlink()
+                    changed.append(key)
+                continue
+            data = _dump(key, items).encode("utf-8")
+            if data != current:
+                if durable:
+                    atomic.write_bytes(path, data)
+                else:
+                    _replace_file(path, data)
+                changed.append(key)
+        if changed and not durable:
+            os.sync()  # one flush for the whole batch instead of two fsyncs per file
+        return changed
+
+    def set_status(self, response_id: str, status: str) -> Response:
+        """Moderate one item (kept across re-imports) and re-export its file."""
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        with self._transaction() as db:
+            found = self._fetch({response_id}).get(response_id)
+            if found is None:
+                raise KeyError(response_id)
+            db.execute(
+                "UPDATE responses SET status = ?, moderated = 1 WHERE id = ?",
+                (status, response_id),
+            )
+        self.export([found[0].key])
+        return _replace(found[0], status=status)
+
+    def delete(self, response_id: str) -> None:
+        """Remove one item from both stores; its replies become top-level."""
+        with self._transaction() as db:
+            found = self._fetch({response_id}).get(response_id)
+            if found is None:
+                raise KeyError(response_id)
+            db.execute("DELETE FROM responses WHERE id = ?", (response_id,))
+        self.export([found[0].key])
+
+    def list(self, status: str | None = None) -> list[Response]:
+        """Every stored item (or those with *status*), ordered by (date, id)."""
+        sql = f"SELECT {_COLUMNS} FROM responses"
+        args: tuple = ()
+        if status is not None:
+            sql += " WHERE status = ?"
+            args = (status,)
+        return [
+            _from_row(row) for row in self._db.execute(sql + " ORDER BY date, id", args)
+        ]
+
+    def get(self, response_id: str) -> Response | None:
+        """Return one item by id, or None."""
+        found = self._fetch({response_id}).get(response_id)
+        return None if found is None else found[0]
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._db.close()
+
+    def __enter__(self) -> ResponseStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    """Temp file + rename without fsync: never half a file, durable after os.sync()."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _replace(item: Response, **changes: object) -> Response:
+    values = {name: getattr(item, name) for name in _FIELDS}
+    values.update(changes)
+    return Response(**values)

@@ -1,0 +1,103 @@
+"""Threading: a pure function from flat responses to WordPress-shaped nested lists."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+class Threadable(Protocol):
+    """Anything with an id, an optional parent id and a sortable date."""
+
+    id: str
+    parent: str | None
+    date: Any
+
+
+@dataclass
+class Node:
+    """One listed response, at its display depth (1 = top level), with its replies."""
+
+    item: Any
+    depth: int
+    children: list[Node] = field(default_factory=list)
+
+
+def break_parents(items: Sequence[Threadable]) -> dict[str, str | None]:
+    """Map each id to a usable parent id: missing parents and cycles become None.
+
+    Items must be in (date, id) order: in a cycle the earliest member is cut
+    loose and becomes top-level, so the result never depends on input order.
+    """
+    ids = {item.id for item in items}
+    parent = {
+        item.id: item.parent if item.parent in ids and item.parent != item.id else None
+        for item in items
+    }
+    rooted: set[str] = set()
+    for item in items:
+        chain = [item.id]
+        seen = {item.id}
+        up = parent[item.id]
+        while up is not None and up not in rooted and up not in seen:
+            chain.append(up)
+            seen.add(up)
+            up = parent[up]
+        if up == item.id:
+            parent[item.id] = None
+        if up is None or up in rooted or up == item.id:
+            rooted.update(chain)
+    return parent
+
+
+def build_threads(
+    items: Iterable[Threadable], *, max_depth: int = 5, newest_first: bool = False
+) -> list[Node]:
+    """Nest *items* by parent, oldest first; replies below *max_depth* stay at it.
+
+    Like WordPress's walker, a reply that would be deeper than *max_depth* is
+    listed right after its parent, at the same level. *newest_first* reverses
+    the top-level threads only (WordPress's comment_order = desc).
+    """
+    ordered = _unique(sorted(items, key=lambda item: (item.date, item.id)))
+    parent = break_parents(ordered)
+    replies: dict[str | None, list[Threadable]] = defaultdict(list)
+    for item in ordered:
+        replies[parent[item.id]].append(item)
+    roots: list[Node] = []
+    stack: list[tuple[Threadable, Node | None, int]] = [
+        (item, None, 1) for item in reversed(replies[None])
+    ]
+    while stack:
+        item, holder, depth = stack.pop()
+        node = Node(item, depth)
+        (holder.children if holder else roots).append(node)
+        below = (node, depth + 1) if depth < max_depth else (holder, depth)
+        stack.extend((child, *below) for child in reversed(replies[item.id]))
+    if newest_first:
+        roots.reverse()
+    return roots
+
+
+def count_nodes(nodes: Iterable[Node]) -> int:
+    """Count every node of a forest (what a list of threads will show)."""
+    total = 0
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        total += 1
+        stack.extend(node.children)
+    return total
+
+
+def _unique(items: list[Threadable]) -> list[Threadable]:
+    """Keep the first of any repeated id: one id, one permalink."""
+    seen: set[str] = set()
+    kept = []
+    for item in items:
+        if item.id not in seen:
+            seen.add(item.id)
+            kept.append(item)
+    return kept

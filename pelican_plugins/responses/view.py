@@ -1,0 +1,198 @@
+"""Public JSON records turned into display data: re-sanitized, escaped-ready, dated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+import hashlib
+import html
+import logging
+from typing import Any
+
+from markupsafe import Markup
+import nh3
+
+from pelican_plugins.responses.model import LINKBACK_TYPES, TYPES
+from pelican_plugins.responses.sanitize import Rejected, clean, safe_url
+from pelican_plugins.responses.thread import Node, build_threads, count_nodes
+
+logger = logging.getLogger(__name__)
+
+EXCERPT_WORDS = 40
+AVATAR_HUES = 8
+LABELS = {"pingback": "Pingback", "trackback": "Trackback", "webmention": "Webmention"}
+# Bidi embeddings/overrides/isolates and zero-width characters: a name may not
+# reorder the text around it or pose as the site's author (B21).
+# Control characters go too: XML feeds cannot carry them.
+_INVISIBLE = dict.fromkeys(
+    [
+        *range(0x00, 0x20),
+        *range(0x7F, 0xA0),
+        *range(0x200B, 0x2010),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+        0xFEFF,
+    ],
+    " ",
+)
+_TEXT_ONLY = nh3.Cleaner(tags=set(), clean_content_tags={"script", "style"})
+
+
+@dataclass(slots=True)
+class ResponseView:
+    """One response as the theme sees it; every string is plain text but content."""
+
+    id: str
+    type: str
+    parent: str | None
+    author_name: str
+    author_url: str | None
+    date: datetime
+    date_iso: str
+    date_text: str
+    content: Markup
+    source_url: str | None
+    source_title: str | None
+    excerpt: str
+    initial: str
+    hue: int
+
+    @property
+    def is_ping(self) -> bool:
+        """True for pingbacks, trackbacks and webmentions."""
+        return self.type in LINKBACK_TYPES
+
+    @property
+    def label(self) -> str:
+        """'Pingback', 'Trackback' or 'Webmention'; '' for comments."""
+        return LABELS.get(self.type, "")
+
+
+@dataclass(frozen=True)
+class Responses:
+    """Everything the theme needs for one article: lists, counts and options."""
+
+    key: str
+    threads: list[Node] = field(default_factory=list)
+    pings: list[ResponseView] = field(default_factory=list)
+    items: list[ResponseView] = field(default_factory=list)
+    comment_count: int = 0
+    ping_count: int = 0
+    merged: bool = False
+    avatars: bool = True
+    form_action: str | None = None
+    feed_url: str | None = None
+
+    @property
+    def count(self) -> int:
+        """What the heading prints: exactly the number of listed responses."""
+        return self.comment_count + self.ping_count
+
+
+def display_name(name: Any) -> str:
+    """Plain-text author name without invisible or reordering characters."""
+    text = " ".join(str(name or "").translate(_INVISIBLE).split())
+    return text or "Anonymous"
+
+
+def excerpt(content_html: str, words: int = EXCERPT_WORDS) -> str:
+    """Plain-text excerpt of sanitized HTML; cut on words, so no markup is split."""
+    text = html.unescape(_TEXT_ONLY.clean(content_html)).split()
+    return " ".join(text[:words]) + (" …" if len(text) > words else "")
+
+
+def make_view(record: dict, zone: tzinfo, date_format: str) -> ResponseView | None:
+    """Build one view from a public record, or None (logged) when it is unusable."""
+    kind = record.get("type")
+    try:
+        stamp = record["date"]
+        if len(stamp) != 20 or stamp[10] != "T" or stamp[-1] != "Z":
+            raise ValueError(stamp)
+        date = datetime.fromisoformat(stamp[:-1]).replace(tzinfo=UTC)
+    except (KeyError, TypeError, ValueError):
+        logger.warning("responses: %s has no valid date; skipped", record.get("id"))
+        return None
+    if kind not in TYPES:
+        logger.warning("responses: %s has unknown type %r; skipped", record["id"], kind)
+        return None
+    try:
+        content = clean(str(record.get("content_html") or ""))
+    except Rejected as error:
+        logger.warning("responses: %s body withheld (%s)", record["id"], error)
+        content = ""
+    name = display_name(record.get("author_name"))
+    source_title = record.get("source_title")
+    local = date.astimezone(zone)
+    return ResponseView(
+        id=record["id"],
+        type=kind,
+        parent=record.get("parent") if isinstance(record.get("parent"), str) else None,
+        author_name=name,
+        author_url=safe_url(record.get("author_url")),
+        date=date,
+        date_iso=stamp,
+        date_text=f"{local.strftime(date_format)} at {local:%H:%M}",
+        content=Markup(content),  # sanitized by clean() above
+        source_url=safe_url(record.get("source_url")),
+        source_title=display_name(source_title) if source_title else None,
+        excerpt=excerpt(content) if kind in LINKBACK_TYPES else "",
+        initial=name[0].upper(),
+        hue=int(hashlib.sha256(name.encode()).hexdigest()[:8], 16) % AVATAR_HUES,
+    )
+
+
+def assemble(
+    key: str,
+    records: list[dict],
+    options: dict[str, Any],
+    *,
+    zone: tzinfo,
+    date_format: str,
+    feed_url: str | None = None,
+) -> Responses:
+    """Turn one article's public records into its :class:`Responses`."""
+    views = [view for r in records if (view := make_view(r, zone, date_format))]
+    newest_first = options["RESPONSES_ORDER"] == "desc"
+    merged = options["RESPONSES_MERGE_PINGS"]
+    comments = views if merged else [v for v in views if not v.is_ping]
+    threads = build_threads(
+        comments, max_depth=options["RESPONSES_MAX_DEPTH"], newest_first=newest_first
+    )
+    listed = {node.item.id for node in _walk(threads)}
+    pings = [] if merged else _unique_pings(v for v in views if v.is_ping)
+    if newest_first:
+        pings.reverse()
+    listed.update(ping.id for ping in pings)
+    items = _unique_pings(v for v in views if v.id in listed)
+    return Responses(
+        key=key,
+        threads=threads,
+        pings=pings,
+        items=items,
+        comment_count=count_nodes(threads),
+        ping_count=len(pings),
+        merged=merged,
+        avatars=options["RESPONSES_AVATARS"],
+        form_action=options["RESPONSES_FORM_ACTION"],
+        feed_url=feed_url if items else None,
+    )
+
+
+def _walk(nodes: list[Node]) -> list[Node]:
+    out, stack = [], list(nodes)
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        stack.extend(node.children)
+    return out
+
+
+def _unique_pings(views: Any) -> list[ResponseView]:
+    """Sort by (date, id), keeping the first of any repeated id."""
+    seen: set[str] = set()
+    kept = []
+    for view in sorted(views, key=lambda v: (v.date, v.id)):
+        if view.id not in seen:
+            seen.add(view.id)
+            kept.append(view)
+    return kept

@@ -1,0 +1,199 @@
+"""Threading, counts and display data: pure functions, no Pelican."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+from pelican_plugins.responses.settings import SPEC
+from pelican_plugins.responses.thread import Node, build_threads, count_nodes
+from pelican_plugins.responses.view import assemble, display_name, excerpt, make_view
+
+
+@dataclass
+class Item:
+    id: str
+    parent: str | None
+    date: str
+
+
+def shape(nodes: list[Node]) -> list:
+    return [(n.item.id, n.depth, shape(n.children)) for n in nodes]
+
+
+def chain(n: int) -> list[Item]:
+    return [
+        Item(f"c{i}", f"c{i - 1}" if i else None, f"2020-01-01T00:00:{i:02d}Z")
+        for i in range(n)
+    ]
+
+
+def test_oldest_first_with_replies_nested() -> None:
+    items = [
+        Item("b", None, "2020-01-02"),
+        Item("a", None, "2020-01-01"),
+        Item("a2", "a", "2020-01-04"),
+        Item("a1", "a", "2020-01-03"),
+    ]
+    assert shape(build_threads(items)) == [
+        ("a", 1, [("a1", 2, []), ("a2", 2, [])]),
+        ("b", 1, []),
+    ]
+
+
+def test_newest_first_reverses_top_level_only() -> None:
+    items = [
+        Item("a", None, "1"),
+        Item("b", None, "2"),
+        Item("a1", "a", "3"),
+        Item("a2", "a", "4"),
+    ]
+    assert shape(build_threads(items, newest_first=True)) == [
+        ("b", 1, []),
+        ("a", 1, [("a1", 2, []), ("a2", 2, [])]),
+    ]
+
+
+def test_replies_deeper_than_max_depth_join_the_deepest_level() -> None:
+    roots = build_threads(chain(8), max_depth=3)
+    assert shape(roots) == [
+        ("c0", 1, [("c1", 2, [("c2", 3, []), ("c3", 3, []), ("c4", 3, []),
+                              ("c5", 3, []), ("c6", 3, []), ("c7", 3, [])])]),
+    ]  # fmt: skip
+
+
+def test_flattened_replies_keep_depth_first_order() -> None:
+    items = [
+        Item("r", None, "01"),
+        Item("x", "r", "02"),
+        Item("y", "r", "03"),
+        Item("x1", "x", "04"),
+        Item("x1a", "x1", "05"),
+    ]
+    assert shape(build_threads(items, max_depth=2)) == [
+        ("r", 1, [("x", 2, []), ("x1", 2, []), ("x1a", 2, []), ("y", 2, [])]),
+    ]
+
+
+def test_max_depth_one_is_a_flat_list() -> None:
+    assert [n.item.id for n in build_threads(chain(4), max_depth=1)] == [
+        "c0",
+        "c1",
+        "c2",
+        "c3",
+    ]
+
+
+def test_orphans_become_top_level_and_duplicates_are_dropped() -> None:
+    items = [
+        Item("a", "gone", "1"),
+        Item("b", None, "2"),
+        Item("b", None, "3"),
+        Item("c", "c", "4"),
+    ]
+    assert shape(build_threads(items)) == [("a", 1, []), ("b", 1, []), ("c", 1, [])]
+
+
+def test_cycles_are_broken_at_their_earliest_member() -> None:
+    items = [
+        Item("x", "y", "2020-01-02"),
+        Item("y", "z", "2020-01-03"),
+        Item("z", "x", "2020-01-01"),
+        Item("w", "x", "2020-01-04"),
+    ]
+    roots = build_threads(items)
+    assert shape(roots) == [("z", 1, [("y", 2, [("x", 3, [("w", 4, [])])])])]
+    assert count_nodes(roots) == 4
+    assert shape(build_threads(list(reversed(items)))) == shape(roots)
+
+
+def test_a_very_deep_chain_does_not_recurse() -> None:
+    roots = build_threads(
+        [Item(f"c{i}", f"c{i - 1}" if i else None, f"{i:06d}") for i in range(5000)]
+    )
+    assert count_nodes(roots) == 5000
+
+
+OPTIONS = {name: setting.default for name, setting in SPEC.items()}
+
+
+def record(n: int, **over: object) -> dict:
+    base = {
+        "id": f"r{n}",
+        "type": "comment",
+        "parent": None,
+        "author_name": f"Reader {n}",
+        "author_url": None,
+        "date": f"2020-01-{n:02d}T10:00:00Z",
+        "content_html": f"<p>Body {n}</p>",
+        "source_url": None,
+        "source_title": None,
+    }
+    base.update(over)
+    return base
+
+
+def build(records: list[dict], **options: object) -> object:
+    return assemble(
+        "post", records, {**OPTIONS, **options}, zone=UTC, date_format="%Y-%m-%d"
+    )
+
+
+def test_counts_equal_what_is_listed() -> None:
+    records = [
+        record(1),
+        record(2, parent="r1"),
+        record(3, type="pingback", source_url="https://s.example/", source_title="S"),
+        record(4, type="trackback"),
+        record(
+            5, type="webmention", date="not a date"
+        ),  # unusable: not listed, not counted
+        record(6, type="like"),  # unknown type: skipped too
+    ]
+    responses = build(records)
+    assert (responses.comment_count, responses.ping_count, responses.count) == (2, 2, 4)
+    assert [p.id for p in responses.pings] == ["r3", "r4"]
+    assert [i.id for i in responses.items] == ["r1", "r2", "r3", "r4"]
+    merged = build(records, RESPONSES_MERGE_PINGS=True)
+    assert merged.pings == []
+    assert [n.item.id for n in merged.threads] == ["r1", "r3", "r4"]
+    assert merged.count == 4
+    assert build([]).count == 0
+
+
+def test_body_is_sanitized_again_at_render_time() -> None:
+    view = make_view(
+        record(1, content_html='<p onclick="x()">hi</p><script>alert(1)</script>'),
+        UTC,
+        "%Y",
+    )
+    assert str(view.content) == "<p>hi</p>"
+    big = make_view(record(2, content_html="<b 1>" * 300), UTC, "%Y")
+    assert str(big.content) == ""  # withheld, not truncated
+
+
+def test_hostile_urls_and_names_become_plain_text() -> None:
+    view = make_view(
+        record(1, author_url="javascript:alert(1)", author_name="admin\u202e\u200b "),
+        UTC,
+        "%Y",
+    )
+    assert view.author_url is None
+    assert view.author_name == "admin"
+    assert display_name("\u2066\u2069") == "Anonymous"
+    assert display_name("a\x01b\x1b[2J\x7f") == "a b [2J"
+
+
+def test_ping_excerpt_is_plain_text_cut_on_words() -> None:
+    assert excerpt("<p>a <b>b</b> &amp; c</p>", 2) == "a b …"
+    assert (
+        excerpt("<p>x &lt;script&gt;</p>") == "x <script>"
+    )  # escaped again by the theme
+
+
+def test_dates_are_rendered_from_the_data_in_the_site_zone() -> None:
+    london = ZoneInfo("Europe/London")
+    view = make_view(record(1, date="2020-07-01T23:30:00Z"), london, "%Y-%m-%d")
+    assert view.date_text == "2020-07-02 at 00:30"
+    assert view.date.isoformat() == "2020-07-01T23:30:00+00:00"
