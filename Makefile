@@ -15,7 +15,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html clean regenerate serve devserver publish test lint format bench bench-toc update-golden moderate import
+.PHONY: help venv html clean regenerate serve devserver publish test lint format bench update-golden moderate import
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -61,11 +61,6 @@ format: $(STAMP) ## Format the code with ruff
 
 bench: $(STAMP) ## Time plain Pelican against this project on a generated corpus
 	$(BIN)/python bench/build.py $(BENCH_ARGS)
-
-bench-toc: $(STAMP) ## Time the TOC plugin alone: plain vs project without it vs with it
-	$(BIN)/python bench/toc.py $(BENCH_ARGS)
-moderate: $(STAMP) ## Moderate responses: make moderate ARGS="list" (approve ID, spam ID, delete ID)
-	$(BIN)/python -m pelican_plugins.responses moderate $(or $(ARGS),list)
 
 import: $(STAMP) ## Import a WordPress export: make import WXR=export.xml [ARGS="--posts"]
 	@test -n "$(WXR)" || { echo 'usage: make import WXR=export.xml [ARGS="--posts"]'; exit 2; }

@@ -66,14 +66,78 @@ def project_variant(
     return {"settings": str(settings), "overrides": overrides}
 
 
-def default_variants() -> dict[str, dict[str, Any]]:
-    """Plain + project, or plain twice (a noise check) until pelicanconf.py exists."""
+PLUGIN_GROUPS: dict[str, tuple[str, ...]] = {
+    "toc": ("pelican_plugins.toc",),
+    "widgets": ("pelican_plugins.tag_cloud", "pelican_plugins.bookmarks"),
+    "responses": ("pelican_plugins.responses",),
+}
+
+
+def _project_plugins() -> list[str]:
+    """Read the project's PLUGINS list the way Pelican reads pelicanconf.py."""
+    from pelican.settings import read_settings  # noqa: PLC0415 (only when needed)
+
+    return list(read_settings(str(PROJECT_SETTINGS))["PLUGINS"] or [])
+
+
+def default_variants(per_plugin: bool = True) -> dict[str, dict[str, Any]]:
+    """Plain, the whole project, and the project without each plugin group.
+
+    Building the project once without a group, in the same interleaved run,
+    gives that group's own cost: (project - project_without) / plain.
+    Until pelicanconf.py exists this is plain twice (a noise check).
+    """
     variants = {BASELINE: plain_variant()}
-    if PROJECT_SETTINGS.exists():
-        variants["project"] = project_variant()
-    else:
+    if not PROJECT_SETTINGS.exists():
         variants["plain-again"] = plain_variant()
+        return variants
+    variants["project"] = project_variant()
+    if per_plugin:
+        plugins = _project_plugins()
+        for group, names in PLUGIN_GROUPS.items():
+            if set(names) <= set(plugins):
+                rest = [p for p in plugins if p not in names]
+                variants[f"no-{group}"] = project_variant(PLUGINS=rest)
     return variants
+
+
+def plugin_costs(
+    results: dict[str, dict[str, Any]], measure: str = "median_s"
+) -> dict[str, float]:
+    """Each plugin group's cost as a fraction of the plain Pelican build.
+
+    `measure` is "median_s" (wall time) or "median_cpu_s" (CPU time of the
+    build process, less disturbed when other work shares the machine).
+    """
+    plain = results[BASELINE][measure]
+    project = results["project"][measure]
+    return {
+        name.removeprefix("no-"): (project - summary[measure]) / plain
+        for name, summary in results.items()
+        if name.startswith("no-")
+    }
+
+
+def import_responses(corpus: Path) -> dict[str, Any] | None:
+    """Import the corpus WXR with the real importer, so builds show responses."""
+    target = corpus / "content" / "responses"
+    export = corpus / "export.xml"
+    if target.is_dir() or not export.exists():
+        return None
+    cmd = [sys.executable, "-m", "pelican_plugins.importers", "wordpress"]
+    cmd += [str(export), "--content", str(corpus / "content")]
+    cmd += ["--db", str(corpus / "responses.sqlite3")]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise RuntimeError(f"import of {export} failed with exit code {code}")
+    return {
+        "import_s": time.perf_counter() - t0,
+        "import_rss_mb": usage.ru_maxrss / 1024,
+        "response_files": len(list(target.glob("*.json"))),
+    }
 
 
 def _count_html(path: Path) -> int:
@@ -124,6 +188,7 @@ def run_one(
     inner = json.loads(stdout.strip().splitlines()[-1])
     return {
         "wall_s": wall,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
         "peak_rss_mb": usage.ru_maxrss / 1024,  # ru_maxrss is KiB on Linux
         "html_files": html,
         **inner,
@@ -139,6 +204,7 @@ def _summary(runs: list[dict[str, Any]], base: list[dict[str, Any]] | None) -> d
         "min_s": min(walls),
         "max_s": max(walls),
         "median_run_s": statistics.median(r["run_s"] for r in runs),
+        "median_cpu_s": statistics.median(r["cpu_s"] for r in runs),
         "median_peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in runs),
         "html_files": runs[-1]["html_files"],
         "warnings": runs[-1]["warnings"],
@@ -195,14 +261,15 @@ def format_table(results: dict[str, dict[str, Any]], baseline: str = BASELINE) -
     w = max(16, *(len(n) + 2 for n in results))
     head = (
         f"{'variant':<{w}}{'runs':>5}{'median s':>10}{'min s':>8}{'max s':>8}"
-        f"{'build s':>9}{'RSS MB':>8}{'html':>7}{'warn/err':>10}{'vs ' + baseline:>10}"
+        f"{'build s':>9}{'CPU s':>7}{'RSS MB':>8}{'html':>7}{'warn/err':>10}"
+        f"{'vs ' + baseline:>10}"
     )
     lines = [head, "-" * len(head)]
     for name, s in results.items():
         ratio = s.get("median_paired_ratio", 1.0 if name == baseline else None)
         lines.append(
             f"{name:<{w}}{s['runs']:>5}{s['median_s']:>10.2f}{s['min_s']:>8.2f}"
-            f"{s['max_s']:>8.2f}{s['median_run_s']:>9.2f}"
+            f"{s['max_s']:>8.2f}{s['median_run_s']:>9.2f}{s['median_cpu_s']:>7.2f}"
             f"{s['median_peak_rss_mb']:>8.0f}{s['html_files']:>7}"
             f"{str(s['warnings']) + '/' + str(s['errors']):>10}"
             f"{'' if ratio is None else f'{ratio:.2f}x':>10}"
@@ -242,6 +309,9 @@ def main(argv: list[str] | None = None) -> int:
         "--corpus", type=Path, help="reuse this corpus (generated there if absent)"
     )
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument(
+        "--quick", action="store_true", help="only plain vs project, no per-plugin runs"
+    )
     args = ap.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
@@ -260,12 +330,28 @@ def main(argv: list[str] | None = None) -> int:
             f"export.xml {info['wxr_mb'] or 0:.1f} MB{made}",
             flush=True,
         )
-        variants = default_variants()
+        imported = import_responses(corpus)
+        if imported:
+            info.update(imported)
+            print(
+                f"imported export.xml in {imported['import_s']:.1f} s "
+                f"(peak RSS {imported['import_rss_mb']:.0f} MB): "
+                f"{imported['response_files']} posts with responses",
+                flush=True,
+            )
+        variants = default_variants(per_plugin=not args.quick)
         t0 = time.perf_counter()
         results = run_variants(corpus, variants, args.runs, warmup=args.warmup)
         total = time.perf_counter() - t0
 
     print(format_table(results))
+    costs = plugin_costs(results) if "project" in results else {}
+    cpu_costs = plugin_costs(results, "median_cpu_s") if "project" in results else {}
+    for group, cost in costs.items():
+        print(
+            f"{group:>10}: adds {cost:+.1%} of a plain Pelican build "
+            f"(CPU time: {cpu_costs[group]:+.1%})"
+        )
     print(
         f"{os.cpu_count()} CPUs; {args.runs} runs each after {args.warmup} warm-up; "
         f"bench took {total:.0f} s. Quote medians and ratios, not single runs."
@@ -279,6 +365,8 @@ def main(argv: list[str] | None = None) -> int:
             "cpus": os.cpu_count(),
             "variants": variants,
             "results": results,
+            "plugin_costs": costs,
+            "plugin_costs_cpu": cpu_costs,
         }
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     return 0
