@@ -20,10 +20,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from markdown import Markdown
 from pelican import signals
 from pelican.readers import HTMLReader, MarkdownReader, RstReader
+from pelican.utils import pelican_open
 
 from pelican_plugins.config import resolve
+from pelican_plugins.toc.fast import TocExtension, finish
+from pelican_plugins.toc.scan import Scan
 from pelican_plugins.toc.settings import (
     PLUGIN,
     PREFIX,
@@ -42,13 +46,23 @@ logger = logging.getLogger(__name__)
 SUPPORTED = (MarkdownReader, RstReader, HTMLReader)
 
 
+SCAN_KEY = "_toc_scan"  # the fast path's Scan, handed to add_toc in the metadata
+
+
 def add_toc(
     content: str, metadata: dict[str, Any], settings: dict[str, Any], source: str
 ) -> tuple[str, dict[str, Any]]:
-    """Return the reader's (body, metadata) with the table's data added."""
+    """Return the reader's (body, metadata) with the table's data added.
+
+    ``metadata[SCAN_KEY]``, when present, is the body's ``Scan`` from the
+    Markdown fast path; it is popped, and saves parsing the body again.
+    """
+    found: Scan | None = metadata.pop(SCAN_KEY, None)
     config = resolved(settings)
     enabled, depth = overrides(metadata, source)
-    result = toc(content or "", options(config), enabled=enabled, depth=depth)
+    result = toc(
+        content or "", options(config), enabled=enabled, depth=depth, found=found
+    )
     if result.problem:
         logger.warning("toc: %s left without a table: %s", source, result.problem)
     metadata["toc"] = result.entries
@@ -74,6 +88,40 @@ class TocReaderMixin:
         return add_toc(content, metadata, self.settings, source_path)
 
 
+class TocMarkdownMixin(TocReaderMixin):
+    """Pelican's Markdown ``read`` with the fast path's tree processor added.
+
+    Only used where the reader class keeps ``MarkdownReader.read``; it is that
+    method plus the extension, whose findings replace the second HTML parse.
+    """
+
+    _md: Markdown
+    _source_path: str | None
+    _parse_metadata: Any
+
+    def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        """Read *source_path*; find the table's data on Markdown's tree."""
+        self._source_path = source_path
+        config = dict(self.settings["MARKDOWN"])
+        marker = options(resolved(self.settings)).marker
+        extension = TocExtension(marker)
+        config["extensions"] = [*config.get("extensions", []), extension]
+        self._md = Markdown(**config)
+        with pelican_open(source_path) as text:
+            converted = self._md.convert(text)
+        # Formatted metadata (summary) is converted next; it is not the body.
+        found, extension.active = extension.found, False
+        metadata = (
+            self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
+        )
+        if found is None:  # the tree processor never ran (an empty body)
+            return add_toc(converted, metadata, self.settings, source_path)
+        content, scanned = finish(converted, found)
+        if scanned is not None:
+            metadata[SCAN_KEY] = scanned
+        return add_toc(content, metadata, self.settings, source_path)
+
+
 def on_readers_init(readers: Any) -> None:
     """Give Markdown, reST and HTML (and their subclasses) the table."""
     for fmt, cls in list(readers.reader_classes.items()):
@@ -82,9 +130,9 @@ def on_readers_init(readers: Any) -> None:
             and issubclass(cls, SUPPORTED)
             and not issubclass(cls, TocReaderMixin)
         ):
-            readers.reader_classes[fmt] = type(
-                f"Toc{cls.__name__}", (TocReaderMixin, cls), {}
-            )
+            fast = issubclass(cls, MarkdownReader) and cls.read is MarkdownReader.read
+            mixin = TocMarkdownMixin if fast else TocReaderMixin
+            readers.reader_classes[fmt] = type(f"Toc{cls.__name__}", (mixin, cls), {})
 
 
 class TocBody:

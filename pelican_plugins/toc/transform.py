@@ -19,6 +19,7 @@ from pelican_plugins.toc.scan import (
     BACKLINK_CLASS,
     PERMALINK_CLASS,
     Heading,
+    Scan,
     UnreadableHTML,
     scan,
 )
@@ -156,12 +157,18 @@ def toc(
     *,
     enabled: bool | None = None,
     depth: int | None = None,
+    found: Scan | None = None,
 ) -> Result:
-    """Build the table for *html*; *enabled*/*depth* are per-post overrides."""
-    try:
-        found = scan(html, options.marker)
-    except UnreadableHTML as error:
-        return Result(html, problem=str(error))
+    """Build the table for *html*; *enabled*/*depth* are per-post overrides.
+
+    *found* is *html*'s ``Scan`` when the caller already has it (the Markdown
+    fast path); otherwise *html* is scanned here.
+    """
+    if found is None:
+        try:
+            found = scan(html, options.marker)
+        except UnreadableHTML as error:
+            return Result(html, problem=str(error))
     removals: Edits = [(start, end - start, "") for start, end in found.markers]
     clean = _splice(html, removals, None)[0] if removals else html
     low, high = options.levels[0], depth or options.levels[1]
