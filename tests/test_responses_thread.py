@@ -7,7 +7,12 @@ from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from pelican_plugins.responses.settings import SPEC
-from pelican_plugins.responses.thread import Node, build_threads, count_nodes
+from pelican_plugins.responses.thread import (
+    Node,
+    build_threads,
+    count_nodes,
+    flatten,
+)
 from pelican_plugins.responses.view import assemble, display_name, excerpt, make_view
 
 
@@ -115,6 +120,52 @@ def test_a_very_deep_chain_does_not_recurse() -> None:
     assert count_nodes(roots) == 5000
 
 
+def nested_markup(nodes: list[Node]) -> str:
+    """What the old recursive template printed, reduced to its tags."""
+    return "".join(
+        f"<li {n.item.id}>"
+        + (f"<ol>{nested_markup(n.children)}</ol>" if n.children else "")
+        + "</li>"
+        for n in nodes
+    )
+
+
+def flat_markup(nodes: list[Node]) -> str:
+    """What the flat loop in partials/responses.html prints, reduced to its tags."""
+    out = []
+    for node, opens, closes in flatten(nodes):
+        out.append(f"<li {node.item.id}>")
+        out.append("<ol>" if opens else "</li>" + "</ol></li>" * closes)
+    return "".join(out)
+
+
+def test_flat_rows_nest_exactly_like_the_recursive_thread() -> None:
+    items = [
+        Item("a", None, "01"),
+        Item("a1", "a", "02"),
+        Item("a1x", "a1", "03"),
+        Item("a1xy", "a1x", "04"),
+        Item("a2", "a", "05"),
+        Item("b", None, "06"),
+        Item("c", None, "07"),
+        Item("c1", "c", "08"),
+        Item("c1x", "c1", "09"),
+    ]
+    for depth in (1, 2, 5):
+        roots = build_threads(items, max_depth=depth)
+        assert flat_markup(roots) == nested_markup(roots)
+        order = [node.item.id for node, _, _ in flatten(roots)]
+        assert order == [item.id for item in items]  # document order at any depth
+    assert flatten([]) == []
+
+
+def test_a_very_deep_chain_flattens_without_recursion() -> None:
+    roots = build_threads(chain(3000), max_depth=3000)
+    rows = flatten(roots)
+    assert len(rows) == 3000
+    assert rows[-1][1:] == (False, 2999)  # the last leaf closes every reply list
+
+
 OPTIONS = {name: setting.default for name, setting in SPEC.items()}
 
 
@@ -155,6 +206,15 @@ def test_counts_equal_what_is_listed() -> None:
     assert (responses.comment_count, responses.ping_count, responses.count) == (2, 2, 4)
     assert [p.id for p in responses.pings] == ["r3", "r4"]
     assert [i.id for i in responses.items] == ["r1", "r2", "r3", "r4"]
+    rows = [
+        (r.item.id, r.depth, r.opens, r.closes, r.start, r.end) for r in responses.rows
+    ]
+    assert rows == [
+        ("r1", 1, True, 0, "commentlist", False),
+        ("r2", 2, False, 1, "", True),
+        ("r3", 0, False, 0, "pinglist", False),
+        ("r4", 0, False, 0, "", True),
+    ]
     merged = build(records, RESPONSES_MERGE_PINGS=True)
     assert merged.pings == []
     assert [n.item.id for n in merged.threads] == ["r1", "r3", "r4"]

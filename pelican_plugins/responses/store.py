@@ -93,6 +93,9 @@ def _dump(key: str, public: list[dict]) -> str:
     return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+_PUBLIC = frozenset(PUBLIC_FIELDS)
+
+
 def load_public(responses_dir: Path, key: str) -> list[dict]:
     """Read one article's public file; [] when absent, ValueError naming it when bad."""
     # check_key() admits no separator and no "..": the name cannot leave the folder.
@@ -111,8 +114,8 @@ def load_public(responses_dir: Path, key: str) -> list[dict]:
     for item in items:
         if not isinstance(item.get("id"), str) or not isinstance(item.get("date"), str):
             raise ValueError(f"{path}: a response lacks a string id or date")
-        unknown = set(item) - set(PUBLIC_FIELDS)
-        if unknown:
+        if not item.keys() <= _PUBLIC:
+            unknown = set(item) - _PUBLIC
             raise ValueError(f"{path}: unexpected fields {sorted(unknown)}")
     return items
 

@@ -81,6 +81,28 @@ def build_threads(
     return roots
 
 
+def flatten(nodes: Sequence[Node]) -> list[tuple[Node, bool, int]]:
+    """List a forest in document order as (node, opens, closes) triples.
+
+    *opens* is true when replies follow (the item's ``<li>`` stays open around
+    a nested list); *closes* counts the nested lists that end right after a
+    leaf. A template can then render any depth with one flat loop.
+    """
+    out: list[tuple[Node, bool, int]] = []
+    stack = [(node, 0) for node in reversed(nodes)]
+    while stack:
+        node, closes = stack.pop()
+        children = node.children
+        if not children:
+            out.append((node, False, closes))
+            continue
+        out.append((node, True, 0))
+        # The last reply also closes this node's list (and whatever it closed).
+        stack.append((children[-1], closes + 1))
+        stack.extend((child, 0) for child in reversed(children[:-1]))
+    return out
+
+
 def count_nodes(nodes: Iterable[Node]) -> int:
     """Count every node of a forest (what a list of threads will show)."""
     total = 0

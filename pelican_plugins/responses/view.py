@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
+import functools
 import hashlib
 import html
 import logging
@@ -14,7 +15,7 @@ import nh3
 
 from pelican_plugins.responses.model import LINKBACK_TYPES, TYPES
 from pelican_plugins.responses.sanitize import Rejected, clean, safe_url
-from pelican_plugins.responses.thread import Node, build_threads, count_nodes
+from pelican_plugins.responses.thread import Node, build_threads, flatten
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,8 @@ _INVISIBLE = dict.fromkeys(
         *range(0x202A, 0x202F),
         *range(0x2066, 0x206A),
         0xFEFF,
+        0xFFFE,  # noncharacters: not allowed in XML, so not in the feeds either
+        0xFFFF,
     ],
     " ",
 )
@@ -68,6 +71,25 @@ class ResponseView:
         return LABELS.get(self.type, "")
 
 
+@dataclass(slots=True)
+class Row:
+    """One ``<li>`` of the rendered lists, in document order.
+
+    The theme renders every list with one flat loop: *start* names the list
+    (``commentlist`` or ``pinglist``) that opens before the first row, *end*
+    closes it after the last; *opens* keeps the item open around its replies
+    and *closes* counts the reply lists that end after it. *depth* is 0 in the
+    linkback list.
+    """
+
+    item: ResponseView
+    depth: int
+    opens: bool = False
+    closes: int = 0
+    start: str = ""
+    end: bool = False
+
+
 @dataclass(frozen=True)
 class Responses:
     """Everything the theme needs for one article: lists, counts and options."""
@@ -76,6 +98,7 @@ class Responses:
     threads: list[Node] = field(default_factory=list)
     pings: list[ResponseView] = field(default_factory=list)
     items: list[ResponseView] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
     comment_count: int = 0
     ping_count: int = 0
     merged: bool = False
@@ -101,15 +124,23 @@ def excerpt(content_html: str, words: int = EXCERPT_WORDS) -> str:
     return " ".join(text[:words]) + (" …" if len(text) > words else "")
 
 
+@functools.lru_cache(maxsize=4096)  # pure; the same names recur across a site
+def _author(name: str) -> tuple[str, str, int]:
+    """Display name, avatar initial and avatar hue for one raw author name."""
+    shown = display_name(name)
+    digest = hashlib.sha256(shown.encode()).digest()
+    return shown, shown[0].upper(), int.from_bytes(digest[:4], "big") % AVATAR_HUES
+
+
 def make_view(record: dict, zone: tzinfo, date_format: str) -> ResponseView | None:
     """Build one view from a public record, or None (logged) when it is unusable."""
     kind = record.get("type")
+    stamp = record.get("date")
     try:
-        stamp = record["date"]
         if len(stamp) != 20 or stamp[10] != "T" or stamp[-1] != "Z":
             raise ValueError(stamp)
         date = datetime.fromisoformat(stamp[:-1]).replace(tzinfo=UTC)
-    except (KeyError, TypeError, ValueError):
+    except (TypeError, ValueError):
         logger.warning("responses: %s has no valid date; skipped", record.get("id"))
         return None
     if kind not in TYPES:
@@ -120,24 +151,29 @@ def make_view(record: dict, zone: tzinfo, date_format: str) -> ResponseView | No
     except Rejected as error:
         logger.warning("responses: %s body withheld (%s)", record["id"], error)
         content = ""
-    name = display_name(record.get("author_name"))
+    raw_name = record.get("author_name")
+    if isinstance(raw_name, str):
+        name, initial, hue = _author(raw_name)
+    else:
+        name, initial, hue = _author(display_name(raw_name))
     source_title = record.get("source_title")
-    local = date.astimezone(zone)
+    parent = record.get("parent")
     return ResponseView(
         id=record["id"],
         type=kind,
-        parent=record.get("parent") if isinstance(record.get("parent"), str) else None,
+        parent=parent if isinstance(parent, str) else None,
         author_name=name,
         author_url=safe_url(record.get("author_url")),
         date=date,
         date_iso=stamp,
-        date_text=f"{local.strftime(date_format)} at {local:%H:%M}",
+        # One strftime call; the time part is fixed, as WordPress themes print it.
+        date_text=date.astimezone(zone).strftime(date_format + " at %H:%M"),
         content=Markup(content),  # sanitized by clean() above
         source_url=safe_url(record.get("source_url")),
         source_title=display_name(source_title) if source_title else None,
         excerpt=excerpt(content) if kind in LINKBACK_TYPES else "",
-        initial=name[0].upper(),
-        hue=int(hashlib.sha256(name.encode()).hexdigest()[:8], 16) % AVATAR_HUES,
+        initial=initial,
+        hue=hue,
     )
 
 
@@ -158,33 +194,34 @@ def assemble(
     threads = build_threads(
         comments, max_depth=options["RESPONSES_MAX_DEPTH"], newest_first=newest_first
     )
-    listed = {node.item.id for node in _walk(threads)}
+    flat = flatten(threads)
     pings = [] if merged else _unique_pings(v for v in views if v.is_ping)
     if newest_first:
         pings.reverse()
+    listed = {node.item.id for node, _, _ in flat}
     listed.update(ping.id for ping in pings)
     items = _unique_pings(v for v in views if v.id in listed)
+    thread_rows = [
+        Row(node.item, node.depth, opens, closes) for node, opens, closes in flat
+    ]
+    ping_rows = [Row(ping, 0) for ping in pings]
+    for name, rows in (("commentlist", thread_rows), ("pinglist", ping_rows)):
+        if rows:
+            rows[0].start = name
+            rows[-1].end = True
     return Responses(
         key=key,
         threads=threads,
         pings=pings,
         items=items,
-        comment_count=count_nodes(threads),
+        rows=thread_rows + ping_rows,
+        comment_count=len(thread_rows),
         ping_count=len(pings),
         merged=merged,
         avatars=options["RESPONSES_AVATARS"],
         form_action=options["RESPONSES_FORM_ACTION"],
         feed_url=feed_url if items else None,
     )
-
-
-def _walk(nodes: list[Node]) -> list[Node]:
-    out, stack = [], list(nodes)
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        stack.extend(node.children)
-    return out
 
 
 def _unique_pings(views: Any) -> list[ResponseView]:
