@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pytest
 
 from pelican_plugins.bookmarks.services import (
     DEFAULT_SERVICES,
+    SERVICES,
     SHARE_POST_KEYS,
+    Sharer,
     Target,
     check_services,
     clean_instance,
+    percent_encode,
     plain_title,
+    share_data,
     share_links,
     share_post,
 )
@@ -58,6 +62,27 @@ def test_title_and_url_round_trip_through_percent_encoding(key: str) -> None:
     assert any(POST_URL in v for v in values), key
     if key not in {"linkedin", "facebook"}:  # these take the URL only
         assert any(title in v for v in values), key
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "Plain words", "2020/05/p0/", "a_b.c-d~e", NASTY, "x?y=1&z", "50% ok", "é/日"],
+)
+def test_fast_percent_encoding_matches_quote(text: str) -> None:
+    assert percent_encode(text) == quote(text, safe="")
+    # Encoding is per character, so a site address can be encoded once per build.
+    assert percent_encode("https://x.example/" + text) == (
+        percent_encode("https://x.example/") + percent_encode(text)
+    )
+
+
+def test_per_build_sharer_gives_the_same_links_as_share_data() -> None:
+    base, path = "https://listeningback.example/", "2020/05/nasty/"
+    sharer = Sharer(list(SERVICES), base, "", "https://listeningback.example/share/")
+    target = Target(
+        plain_title(NASTY), base + path, chooser="https://listeningback.example/share/"
+    )
+    assert sharer.data(target.title, path) == share_data(list(SERVICES), target)
 
 
 def test_title_is_plain_text_on_one_line() -> None:

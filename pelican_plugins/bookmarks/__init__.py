@@ -19,11 +19,10 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 
 from pelican_plugins.bookmarks.services import (
     DEFAULT_SERVICES,
-    Target,
+    Sharer,
     check_services,
     clean_instance,
     plain_title,
-    share_data,
 )
 from pelican_plugins.config import Setting, resolve
 
@@ -117,21 +116,20 @@ def attach_links(generators: list[Any]) -> None:
     for gen in generators:
         gen.context[OPTIONS_KEY] = options
     base = site_base(settings, options["BOOKMARKS_DEV_SITEURL"])
-    siteurl = str(settings.get("SITEURL") or "").rstrip("/")
-    chooser = f"{siteurl}/{options['BOOKMARKS_SHARE_PAGE_URL']}"
-    keys = options["BOOKMARKS_SERVICES"]
+    siteurl = str(settings.get("SITEURL") or "").rstrip("/") + "/"
+    sharer = Sharer(
+        options["BOOKMARKS_SERVICES"],
+        base + "/",
+        options["BOOKMARKS_MASTODON_INSTANCE"],
+        siteurl + options["BOOKMARKS_SHARE_PAGE_URL"],
+    )
     for content in _contents(generators):
-        url = content.url
+        url = content.url  # Pelican formats it on every access (~20 µs): read once
         # The page's own address as the theme links it (site-relative in dev);
         # share.js resolves it against the page, so "Copy link" copies it exactly.
-        content.share_permalink = f"{siteurl}/{url}"
-        target = Target(
-            title=plain_title(getattr(content, "title", "")),
-            url=f"{base}/{url}",
-            mastodon_instance=options["BOOKMARKS_MASTODON_INSTANCE"],
-            chooser=chooser,
-        )
-        content.share_links, content.share_post = share_data(keys, target)
+        content.share_permalink = siteurl + url
+        title = plain_title(getattr(content, "title", ""))
+        content.share_links, content.share_post = sharer.data(title, url)
 
 
 def write_share_page(generator: Any, writer: Any) -> None:

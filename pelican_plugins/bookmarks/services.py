@@ -8,8 +8,8 @@ title such as ``javascript:alert(1)`` or ``"&#`` cannot change where a link goes
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 import re
+from typing import NamedTuple
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -18,11 +18,16 @@ BLUESKY_MAX = 300  # Bluesky's post limit (graphemes; counted here as code point
 _HOST = re.compile(
     r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}(?::[0-9]{1,5})?$"
 )
+# Text made only of these needs no quote() call: just spaces and slashes encoded.
+_PLAIN = re.compile(r"[A-Za-z0-9_.~ /-]*")
 
 
-@dataclass(frozen=True, slots=True)
-class ShareLink:
-    """One share link: service key, visible name, absolute URL, accessible label."""
+class ShareLink(NamedTuple):
+    """One share link: service key, visible name, absolute URL, accessible label.
+
+    A named tuple rather than a dataclass: immutable all the same, and about
+    three times cheaper to create, which matters at seven links per article.
+    """
 
     key: str
     name: str
@@ -30,8 +35,7 @@ class ShareLink:
     label: str
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """What is shared, plus where a Mastodon reader is sent."""
 
     title: str
@@ -40,17 +44,33 @@ class Target:
     chooser: str = ""  # our own "type your server" page, used without an instance
 
 
+def percent_encode(text: str) -> str:
+    """``quote(text, safe="")``, with a fast path for the common plain text.
+
+    Percent-encoding works character by character, so ``percent_encode(a + b)``
+    equals ``percent_encode(a) + percent_encode(b)``: a site address can be
+    encoded once per build and each article's path appended.
+    """
+    if _PLAIN.fullmatch(text):
+        return text.replace(" ", "%20").replace("/", "%2F")
+    return quote(text, safe="")
+
+
 class _Quoted:
     """A target's title and URL, each percent-encoded once for every service."""
 
-    __slots__ = ("chooser", "instance", "text", "title", "url")
+    __slots__ = ("chooser", "instance", "raw_title", "raw_url", "text", "title", "url")
 
-    def __init__(self, t: Target, title: str | None = None) -> None:
-        self.title = quote(t.title if title is None else title, safe="")
-        self.url = quote(t.url, safe="")
-        self.text = f"{self.title}%20{self.url}" if self.title else self.url
-        self.instance = t.mastodon_instance
-        self.chooser = t.chooser
+    def __init__(
+        self, title: str, url: str, encoded_url: str, instance: str, chooser: str
+    ) -> None:
+        self.raw_title = title
+        self.raw_url = url
+        self.title = percent_encode(title)
+        self.url = encoded_url
+        self.text = self.title + "%20" + encoded_url if self.title else encoded_url
+        self.instance = instance
+        self.chooser = chooser
 
 
 def plain_title(title: str) -> str:
@@ -60,59 +80,59 @@ def plain_title(title: str) -> str:
     return " ".join(title.split())  # what striptags does to plain text, faster
 
 
-def _email(q: _Quoted, t: Target) -> str:
-    return f"mailto:?subject={q.title}&body={q.url}"
+def _email(q: _Quoted) -> str:
+    return "mailto:?subject=" + q.title + "&body=" + q.url
 
 
-def _mastodon(q: _Quoted, t: Target) -> str:
+def _mastodon(q: _Quoted) -> str:
     if q.instance:
-        return f"https://{q.instance}/share?text={q.text}"
-    return f"{q.chooser}?title={q.title}&url={q.url}"
+        return "https://" + q.instance + "/share?text=" + q.text
+    return q.chooser + "?title=" + q.title + "&url=" + q.url
 
 
-def _diaspora(q: _Quoted, t: Target) -> str:
-    return f"{q.chooser}?to=diaspora&title={q.title}&url={q.url}"
+def _diaspora(q: _Quoted) -> str:
+    return q.chooser + "?to=diaspora&title=" + q.title + "&url=" + q.url
 
 
-def _bluesky(q: _Quoted, t: Target) -> str:
-    room = BLUESKY_MAX - len(t.url) - 1
-    if len(t.title) <= room:
-        return f"https://bsky.app/intent/compose?text={q.text}"
-    short = _Quoted(t, t.title[: max(room - 1, 0)] + "…")
-    return f"https://bsky.app/intent/compose?text={short.text}"
+def _bluesky(q: _Quoted) -> str:
+    room = BLUESKY_MAX - len(q.raw_url) - 1
+    if len(q.raw_title) <= room:
+        return "https://bsky.app/intent/compose?text=" + q.text
+    title = q.raw_title[: max(room - 1, 0)] + "…"
+    short = _Quoted(title, q.raw_url, q.url, q.instance, q.chooser)
+    return "https://bsky.app/intent/compose?text=" + short.text
 
 
-def _reddit(q: _Quoted, t: Target) -> str:
-    return f"https://www.reddit.com/submit?url={q.url}&title={q.title}"
+def _reddit(q: _Quoted) -> str:
+    return "https://www.reddit.com/submit?url=" + q.url + "&title=" + q.title
 
 
-def _hacker_news(q: _Quoted, t: Target) -> str:
-    return f"https://news.ycombinator.com/submitlink?u={q.url}&t={q.title}"
+def _hacker_news(q: _Quoted) -> str:
+    return "https://news.ycombinator.com/submitlink?u=" + q.url + "&t=" + q.title
 
 
-def _linkedin(q: _Quoted, t: Target) -> str:
-    return f"https://www.linkedin.com/sharing/share-offsite/?url={q.url}"
+def _linkedin(q: _Quoted) -> str:
+    return "https://www.linkedin.com/sharing/share-offsite/?url=" + q.url
 
 
-def _pinboard(q: _Quoted, t: Target) -> str:
-    return f"https://pinboard.in/add?url={q.url}&title={q.title}"
+def _pinboard(q: _Quoted) -> str:
+    return "https://pinboard.in/add?url=" + q.url + "&title=" + q.title
 
 
-def _facebook(q: _Quoted, t: Target) -> str:
-    return f"https://www.facebook.com/sharer/sharer.php?u={q.url}"
+def _facebook(q: _Quoted) -> str:
+    return "https://www.facebook.com/sharer/sharer.php?u=" + q.url
 
 
-def _x(q: _Quoted, t: Target) -> str:
-    return f"https://twitter.com/intent/tweet?text={q.title}&url={q.url}"
+def _x(q: _Quoted) -> str:
+    return "https://twitter.com/intent/tweet?text=" + q.title + "&url=" + q.url
 
 
-@dataclass(frozen=True, slots=True)
-class Service:
+class Service(NamedTuple):
     """A service we can link to: its name, link label and URL builder."""
 
     name: str
     label: str
-    build: Callable[[_Quoted, Target], str]
+    build: Callable[[_Quoted], str]
 
 
 SERVICES: dict[str, Service] = {
@@ -183,6 +203,49 @@ def clean_instance(value: str) -> str:
     return host if _HOST.match(host) else ""
 
 
+class Sharer:
+    """Builds share data for one build's service list and site address.
+
+    Everything that is the same for every article is done once here: the
+    services are looked up, the site address is percent-encoded, and the
+    pelican-share-post keys are matched to the links that already carry their
+    URL. Per article only the title and path are encoded and strings joined.
+    """
+
+    __slots__ = ("_base", "_chooser", "_encoded_base", "_extra", "_instance", "_links")
+
+    def __init__(
+        self, keys: Iterable[str], base: str = "", instance: str = "", chooser: str = ""
+    ) -> None:
+        self._links = [(key, SERVICES[key]) for key in keys]
+        shown = {key for key, _ in self._links}
+        self._extra = [
+            (key, SERVICES[key].build)
+            for key in dict.fromkeys(SHARE_POST_KEYS.values())
+            if key not in shown
+        ]
+        self._base = base
+        self._encoded_base = percent_encode(base)
+        self._instance = instance
+        self._chooser = chooser
+
+    def data(self, title: str, path: str) -> tuple[list[ShareLink], dict[str, str]]:
+        """Return ``share_links`` and ``share_post`` for ``base + path``."""
+        q = _Quoted(
+            title,
+            self._base + path,
+            self._encoded_base + percent_encode(path),
+            self._instance,
+            self._chooser,
+        )
+        links = [ShareLink(key, s.name, s.build(q), s.label) for key, s in self._links]
+        done = {link.key: link.url for link in links}
+        for key, build in self._extra:
+            done[key] = build(q)
+        post = {name: done[key] for name, key in SHARE_POST_KEYS.items()}
+        return links, post
+
+
 def share_data(
     keys: Iterable[str], target: Target
 ) -> tuple[list[ShareLink], dict[str, str]]:
@@ -191,18 +254,8 @@ def share_data(
     The title and URL are percent-encoded once, and a URL built for a link is
     reused for the pelican-share-post key that names the same service.
     """
-    q = _Quoted(target)
-    links = [
-        ShareLink(key, s.name, s.build(q, target), s.label)
-        for key in keys
-        for s in (SERVICES[key],)
-    ]
-    done = {link.key: link.url for link in links}
-    post = {
-        k: done[v] if v in done else SERVICES[v].build(q, target)
-        for k, v in SHARE_POST_KEYS.items()
-    }
-    return links, post
+    sharer = Sharer(keys, "", target.mastodon_instance, target.chooser)
+    return sharer.data(target.title, target.url)
 
 
 def share_links(keys: Iterable[str], target: Target) -> list[ShareLink]:

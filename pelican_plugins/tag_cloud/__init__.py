@@ -164,12 +164,21 @@ def fix_tags(generator: Any) -> None:
 
     articles = [a for a in _all_articles(generator) if getattr(a, "tags", None)]
     # A cached article already carries canonical tags; start again from raw_name.
-    raw = {
-        id(a): [clean_name(n) for n in repair_split([_raw(t) for t in a.tags])]
-        for a in articles
-    }
-    every = (n for names in raw.values() for n in names if n)
-    table = assign_slugs(every, slug_of, options["TAG_CLOUD_SLUGS"])
+    # The same few hundred names recur on thousands of posts: clean each once.
+    cleaned: dict[str, str] = {}
+    raw: dict[int, list[str]] = {}
+    for a in articles:
+        names = []
+        for n in repair_split([_raw(t) for t in a.tags]):
+            name = cleaned.get(n)
+            if name is None:
+                name = cleaned[n] = clean_name(n)
+            if name:
+                names.append(name)
+        raw[id(a)] = names
+    table = assign_slugs(
+        set(cleaned.values()) - {""}, slug_of, options["TAG_CLOUD_SLUGS"]
+    )
     canonical: dict[str, Tag] = {}
     for key, (name, slug) in table.items():
         tag = Tag(name, settings)
@@ -177,12 +186,14 @@ def fix_tags(generator: Any) -> None:
         tag.raw_name = name
         canonical[key] = tag
     for article in articles:
-        tags: list[Tag] = []
+        # Keyed by identity, not Tag.__eq__ (a slower slug comparison): there
+        # is one canonical object per name.
+        tags: dict[int, Tag] = {}
         for name in raw[id(article)]:
-            tag = canonical.get(name.casefold()) if name else None
-            if tag is not None and tag not in tags:
-                tags.append(tag)
-        article.tags = tags
+            tag = canonical.get(name.casefold())
+            if tag is not None:
+                tags.setdefault(id(tag), tag)
+        article.tags = list(tags.values())
 
 
 def _raw(tag: Tag) -> str:

@@ -104,7 +104,9 @@ def assign_slugs(
             groups.setdefault(base if is_safe_slug(base) else "", []).append(name)
     rest: list[str] = []
     for base in sorted(groups):
-        ranked = sorted(groups[base], key=_loss)
+        ranked = groups[base]
+        if len(ranked) > 1:
+            ranked.sort(key=_loss)
         if base and base not in taken:
             slugs[ranked.pop(0).casefold()] = base
             taken.add(base)
