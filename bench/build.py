@@ -32,6 +32,7 @@ BASELINE = "plain"
 if str(BENCH_DIR) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR))
 from corpus import generate  # noqa: E402
+from import_bench import run_import  # noqa: E402
 
 # The permalink scheme the corpus links use; plain Pelican gets it too.
 URL_SCHEME: dict[str, str] = {
@@ -124,18 +125,14 @@ def import_responses(corpus: Path) -> dict[str, Any] | None:
     export = corpus / "export.xml"
     if target.is_dir() or not export.exists():
         return None
-    cmd = [sys.executable, "-m", "pelican_plugins.importers", "wordpress"]
-    cmd += [str(export), "--content", str(corpus / "content")]
-    cmd += ["--db", str(corpus / "responses.sqlite3")]
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    code = os.waitstatus_to_exitcode(status)
+    seconds, _cpu, rss, code = run_import(
+        export, corpus / "content", corpus / "responses.sqlite3"
+    )
     if code != 0:
         raise RuntimeError(f"import of {export} failed with exit code {code}")
     return {
-        "import_s": time.perf_counter() - t0,
-        "import_rss_mb": usage.ru_maxrss / 1024,
+        "import_s": seconds,
+        "import_rss_mb": rss,
         "response_files": len(list(target.glob("*.json"))),
     }
 

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from bench.corpus import generate  # noqa: E402
 
 
-def _import(export: Path, content: Path, db: Path) -> tuple[float, float, int, int]:
+def run_import(export: Path, content: Path, db: Path) -> tuple[float, float, int, int]:
     """Run one import subprocess: (wall s, CPU s, peak RSS in MB, exit code)."""
     args = [sys.executable, "-m", "pelican_plugins.importers", "wordpress"]
     args += [str(export), "--content", str(content), "--db", str(db)]
@@ -64,7 +64,7 @@ def measure(corpus: Path, runs: int) -> dict:
             shutil.copytree(corpus / "content", content)
             db = Path(tmp) / "var" / "responses.sqlite3"
             for bucket in (first, again):
-                seconds, cpu, rss, code = _import(export, content, db)
+                seconds, cpu, rss, code = run_import(export, content, db)
                 if code != 0:
                     raise SystemExit(f"import exited with {code}")
                 bucket.append((seconds, cpu, rss))
