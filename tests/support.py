@@ -6,8 +6,11 @@ from collections.abc import Iterator
 import contextlib
 import functools
 import http.server
+import json
 import os
 from pathlib import Path
+import subprocess
+import sys
 import threading
 from typing import Any
 
@@ -40,6 +43,33 @@ def build(
     settings = read_settings(str(conf), override=override)
     Pelican(settings).run()
     return output
+
+
+def build_apart(output: Path, **kwargs: Any) -> Path:
+    """Like ``build``, in a fresh interpreter.
+
+    Pelican's signals are process-wide: a plugin registered by one build stays
+    connected for every later build in the same process. Comparing builds with
+    different ``PLUGINS`` therefore needs a process per build.
+    """
+    args = {k: str(v) if isinstance(v, Path) else v for k, v in kwargs.items()}
+    code = "import sys, tests.support as s; s.build_from_json(sys.argv[1:])"
+    subprocess.run(
+        [sys.executable, "-c", code, str(output), json.dumps(args)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    return output
+
+
+def build_from_json(argv: list[str]) -> None:
+    """Entry point of ``build_apart``'s child: OUTPUT, then JSON keyword arguments."""
+    args = json.loads(argv[1])
+    for key in ("content", "conf", "cache"):
+        if key in args:
+            args[key] = Path(args[key])
+    build(Path(argv[0]), **args)
 
 
 def html_pages(site: Path) -> list[Path]:

@@ -15,7 +15,6 @@ import logging
 from typing import Any
 
 from pelican import signals
-from pelican.generators import ArticlesGenerator, PagesGenerator
 
 from pelican_plugins.bookmarks.services import (
     DEFAULT_SERVICES,
@@ -25,6 +24,7 @@ from pelican_plugins.bookmarks.services import (
     plain_title,
 )
 from pelican_plugins.config import Setting, resolve
+from pelican_plugins.contents import all_contents
 
 logger = logging.getLogger(__name__)
 
@@ -94,19 +94,6 @@ def resolve_options(settings: dict[str, Any]) -> dict[str, Any]:
     return options
 
 
-def _contents(generators: list[Any]) -> chain[Any]:
-    lists = []
-    for gen in generators:
-        if isinstance(gen, ArticlesGenerator):
-            lists += [gen.articles, gen.translations, gen.hidden_articles]
-            lists += [gen.hidden_translations, gen.drafts, gen.drafts_translations]
-        elif isinstance(gen, PagesGenerator):
-            lists += [gen.pages, gen.translations, gen.hidden_pages]
-            lists += [gen.hidden_translations, gen.draft_pages]
-            lists += [gen.draft_translations]
-    return chain.from_iterable(lists)
-
-
 def attach_links(generators: list[Any]) -> None:
     """Give every article and page its share links, once per build."""
     if not generators:
@@ -123,8 +110,8 @@ def attach_links(generators: list[Any]) -> None:
         options["BOOKMARKS_MASTODON_INSTANCE"],
         siteurl + options["BOOKMARKS_SHARE_PAGE_URL"],
     )
-    for content in _contents(generators):
-        url = content.url  # Pelican formats it on every access (~20 µs): read once
+    for content in chain.from_iterable(all_contents(gen) for gen in generators):
+        url = content.url
         # The page's own address as the theme links it (site-relative in dev);
         # share.js resolves it against the page, so "Copy link" copies it exactly.
         content.share_permalink = siteurl + url

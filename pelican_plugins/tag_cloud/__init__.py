@@ -9,7 +9,6 @@ distinct tag a unique, path-safe slug, so ``C`` and ``C++`` get two pages.
 
 from __future__ import annotations
 
-from itertools import chain
 import logging
 from typing import Any
 
@@ -20,6 +19,7 @@ from pelican.urlwrappers import Tag
 from pelican.utils import slugify
 
 from pelican_plugins.config import Setting, resolve
+from pelican_plugins.contents import all_contents
 from pelican_plugins.tag_cloud.cloud import CloudItem, Entry, build_cloud
 from pelican_plugins.tag_cloud.names import assign_slugs, clean_name, repair_split
 
@@ -132,18 +132,6 @@ def options_for(generator: Any) -> dict[str, Any]:
     return options
 
 
-def _all_articles(generator: Any) -> chain[Any]:
-    names = (
-        "articles",
-        "translations",
-        "hidden_articles",
-        "hidden_translations",
-        "drafts",
-        "drafts_translations",
-    )
-    return chain.from_iterable(getattr(generator, n, ()) for n in names)
-
-
 def fix_tags(generator: Any) -> None:
     """Replace every article's tags by one canonical Tag per distinct name."""
     options = options_for(generator)
@@ -162,7 +150,7 @@ def fix_tags(generator: Any) -> None:
             use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
         )
 
-    articles = [a for a in _all_articles(generator) if getattr(a, "tags", None)]
+    articles = [a for a in all_contents(generator) if getattr(a, "tags", None)]
     # A cached article already carries canonical tags; start again from raw_name.
     # The same few hundred names recur on thousands of posts: clean each once.
     cleaned: dict[str, str] = {}
