@@ -145,7 +145,7 @@ def test_items_carry_label_class_style_and_tuple_access() -> None:
     assert pain.label == "pain (20 items)"
     assert cloud[2].label == "walking (1 item)"
     assert cloud[1].style == "font-size: 14.588235294118pt;"
-    assert pain.css_class == "tag-cloud-link tag-link-position-1 tag-1"
+    assert pain.css_class == "tag-cloud-link"  # sizes mode: the size is inline
     assert pain.count_text == " (20)"
     tag, bucket, count = pain  # pelican-tag-cloud's (tag, bucket, count)
     assert (pain[1], pain[2], bucket, count) == (1, 20, 1, 20)
@@ -157,6 +157,10 @@ def test_bucket_mode_has_no_inline_size_and_thousands_in_labels() -> None:
     assert cloud[0].style == ""
     assert cloud[0].label == "big (1,234 items)"
     assert [i.bucket for i in cloud] == [1, 3]
+    assert [i.css_class for i in cloud] == [
+        "tag-cloud-link tag-1",
+        "tag-cloud-link tag-3",
+    ]
 
 
 def test_ten_thousand_tags_are_capped_and_deterministic() -> None:

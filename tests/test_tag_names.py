@@ -153,6 +153,9 @@ def test_cloud_options_cap_order_buckets_and_categories(tmp_path: Path) -> None:
     cloud = page.select_one("nav[aria-label=Tags]")
     links = cloud.select("p.wp-tag-cloud a")
     assert [a.get_text() for a in links] == ["t0 (6)", "t1 (5)", "t2 (4)"]
+    # Flat links are separated by whitespace, so names never run together.
+    flat_text = cloud.select_one("p.wp-tag-cloud").get_text()
+    assert " ".join(flat_text.split()) == "t0 (6) t1 (5) t2 (4)"
     assert all(not a.has_attr("style") for a in links)
     assert "tag-1" in links[0]["class"]
     cats = page.select_one("nav[aria-label=Categories]")

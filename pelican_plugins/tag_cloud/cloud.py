@@ -14,6 +14,10 @@ import re
 from typing import Any
 
 _DIGITS = re.compile(r"([0-9]+)")
+# WordPress's link class. Its per-link ``tag-link-ID`` and ``tag-link-position-N``
+# are left out (no theme styles them, and the sidebar cloud is on every page);
+# bucket mode adds pelican-tag-cloud's ``tag-N``.
+_LINK_CLASS = "tag-cloud-link"
 
 
 def php_round(value: float) -> int:
@@ -184,9 +188,7 @@ def build_cloud(
     sizes = font_sizes(counts, smallest, largest)
     classes = buckets(counts, steps)
     out = []
-    for position, (entry, size, bucket) in enumerate(
-        zip(chosen, sizes, classes, strict=True), start=1
-    ):
+    for entry, size, bucket in zip(chosen, sizes, classes, strict=True):
         size_text = php_number(size) + unit
         out.append(
             CloudItem(
@@ -197,7 +199,7 @@ def build_cloud(
                 size=size_text,
                 style=f"font-size: {size_text};" if mode == "sizes" else "",
                 bucket=bucket,
-                css_class=(f"tag-cloud-link tag-link-position-{position} tag-{bucket}"),
+                css_class=_LINK_CLASS if mode == "sizes" else f"{_LINK_CLASS} tag-{bucket}",
                 label=f"{entry.name} ({items_label(entry.count)})",
                 count_text=f" ({entry.count:,})" if show_count else "",
             )
