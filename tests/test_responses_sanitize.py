@@ -71,6 +71,7 @@ def test_hostile_markup_is_neutralised(row: str, dirty: str, gone: list[str]) ->
 
 def test_control_characters_are_dropped() -> None:
     assert clean("<p>a\x01b\x0bc\x7f\x9fd\te</p>") == "<p>abcd\te</p>"
+    assert clean("<p>a\ufffeb\uffffc</p>") == "<p>abc</p>"  # not allowed in XML
 
 
 def test_script_is_removed_with_its_content_and_text_kept() -> None:

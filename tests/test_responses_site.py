@@ -275,3 +275,40 @@ def test_hand_edited_hostile_json_is_sanitized_at_render_time(
     assert body.select_one(".fn").get_text() == '"><script>alert(1)</script>'
     assert body.select_one(".fn a") is None  # B5: not linked
     assert not page.select("#comments script, #comments img")
+
+
+def test_noncharacters_never_break_the_feeds(blog: Path, tmp_path: Path) -> None:
+    # U+FFFE and U+FFFF are valid in a JSON string but not in XML 1.0: one such
+    # character in a stored body would make every response feed unreadable.
+    path = blog / "responses" / "quiet.json"
+    path.write_text(
+        json.dumps(
+            {
+                "key": "quiet",
+                "responses": [
+                    {
+                        "id": "odd",
+                        "type": "comment",
+                        "parent": None,
+                        "author_name": "Odd\uffffName",
+                        "author_url": None,
+                        "date": "2021-06-01T00:00:00Z",
+                        "content_html": "<p>before\ufffe\uffffafter</p>",
+                        "source_url": None,
+                        "source_title": None,
+                    }
+                ],
+            }
+        ),
+        "utf-8",
+    )
+    site = build(tmp_path / "out", content=blog)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    for feed in ("feeds/responses.atom.xml", "feeds/responses/quiet.atom.xml"):
+        entries = etree.parse(str(site / feed)).findall("a:entry", ns)
+        odd = [e for e in entries if "#comment-odd" in e.findtext("a:id", "", ns)]
+        assert len(odd) == 1
+        assert "beforeafter" in odd[0].findtext("a:content", "", ns)
+    page = soup(site / "2021/03/quiet/index.html")
+    text = page.select_one("#comment-odd .comment-content").get_text()
+    assert text == "beforeafter"

@@ -58,8 +58,9 @@ _CLEANER = nh3.Cleaner(
     url_relative="deny",
 )
 _LETTERS = frozenset(string.ascii_letters)
-# A character class, not markup: C0/C1 controls other than tab, LF and CR.
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# A character class, not markup: C0/C1 controls other than tab, LF and CR, and
+# the noncharacters U+FFFE/U+FFFF, which XML 1.0 (the feeds) cannot carry.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 class Rejected(ValueError):

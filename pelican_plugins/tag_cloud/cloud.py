@@ -187,6 +187,7 @@ def build_cloud(
     counts = [e.count for e in chosen]
     sizes = font_sizes(counts, smallest, largest)
     classes = buckets(counts, steps)
+    sizes_mode = mode == "sizes"
     out = []
     for entry, size, bucket in zip(chosen, sizes, classes, strict=True):
         size_text = php_number(size) + unit
@@ -197,9 +198,9 @@ def build_cloud(
                 url=entry.url,
                 count=entry.count,
                 size=size_text,
-                style=f"font-size: {size_text};" if mode == "sizes" else "",
+                style=f"font-size: {size_text};" if sizes_mode else "",
                 bucket=bucket,
-                css_class=_LINK_CLASS if mode == "sizes" else f"{_LINK_CLASS} tag-{bucket}",
+                css_class=_LINK_CLASS if sizes_mode else f"{_LINK_CLASS} tag-{bucket}",
                 label=f"{entry.name} ({items_label(entry.count)})",
                 count_text=f" ({entry.count:,})" if show_count else "",
             )
