@@ -257,3 +257,31 @@ def test_dates_are_rendered_from_the_data_in_the_site_zone() -> None:
     view = make_view(record(1, date="2020-07-01T23:30:00Z"), london, "%Y-%m-%d")
     assert view.date_text == "2020-07-02 at 00:30"
     assert view.date.isoformat() == "2020-07-01T23:30:00+00:00"
+
+
+def test_wordpress_comments_keep_their_own_anchor_numbers() -> None:
+    # Links around the web point at WordPress's /post/#comment-12.
+    records = [
+        record(1, id="wp-old.example-12"),
+        record(2, id="wp-old.example-13", parent="wp-old.example-12"),
+        record(3, id="disqus-4"),
+        record(4, id="wp-old.example-draft"),  # not a number: kept whole
+    ]
+    anchors = {i.id: i.anchor for i in build(records).items}
+    assert anchors == {
+        "wp-old.example-12": "12",
+        "wp-old.example-13": "13",
+        "disqus-4": "disqus-4",
+        "wp-old.example-draft": "wp-old.example-draft",
+    }
+
+
+def test_anchors_that_would_collide_fall_back_to_full_ids() -> None:
+    # Two WordPress hosts imported into one post, both with a comment 12.
+    two_hosts = build(
+        [record(1, id="wp-a.example-12"), record(2, id="wp-b.example-12")]
+    )
+    assert [i.anchor for i in two_hosts.items] == ["wp-a.example-12", "wp-b.example-12"]
+    # An id that is itself a number would equal another's WordPress number.
+    bare = build([record(1, id="wp-a.example-7"), record(2, id="7")])
+    assert sorted(i.anchor for i in bare.items) == ["7", "wp-a.example-7"]

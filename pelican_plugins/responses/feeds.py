@@ -62,7 +62,7 @@ def render_feed(
         plain = plain_titles.get(post_title)
         if plain is None:
             plain = plain_titles[post_title] = post_title.translate(_NOT_XML)
-        url = f"{site_url}/{post_url}#comment-{view.id}"
+        url = f"{site_url}/{post_url}#comment-{view.anchor}"
         stamp = view.date_iso
         updated = max(updated, stamp)
         uri = f"<uri>{_text(view.author_url)}</uri>" if view.author_url else ""

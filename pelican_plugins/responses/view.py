@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 import functools
@@ -59,6 +60,9 @@ class ResponseView:
     excerpt: str
     initial: str
     hue: int
+    # The #comment-… fragment: WordPress's own number for comments imported from
+    # it, so links to /post/#comment-12 from around the web still land on them.
+    anchor: str = ""
 
     @property
     def is_ping(self) -> bool:
@@ -132,6 +136,27 @@ def _author(name: str) -> tuple[str, str, int]:
     return shown, shown[0].upper(), int.from_bytes(digest[:4], "big") % AVATAR_HUES
 
 
+def wordpress_anchor(response_id: str) -> str:
+    """``wp-<host>-12`` → ``12``, WordPress's own ``#comment-12``; others unchanged."""
+    if response_id.startswith("wp-"):
+        number = response_id.rsplit("-", 1)[-1]
+        if number.isascii() and number.isdigit():
+            return number
+    return response_id
+
+
+def _set_anchors(views: list[ResponseView]) -> None:
+    """Give each view its anchor; where two would share one, both keep their id.
+
+    A kept id never equals another view's number: a bare-number id wants that
+    same number, so both would have fallen back.
+    """
+    wanted = [wordpress_anchor(v.id) for v in views]
+    taken = Counter(wanted)
+    for view, anchor in zip(views, wanted, strict=True):
+        view.anchor = anchor if taken[anchor] == 1 else view.id
+
+
 def make_view(record: dict, zone: tzinfo, date_format: str) -> ResponseView | None:
     """Build one view from a public record, or None (logged) when it is unusable."""
     kind = record.get("type")
@@ -188,6 +213,7 @@ def assemble(
 ) -> Responses:
     """Turn one article's public records into its :class:`Responses`."""
     views = [view for r in records if (view := make_view(r, zone, date_format))]
+    _set_anchors(views)
     newest_first = options["RESPONSES_ORDER"] == "desc"
     merged = options["RESPONSES_MERGE_PINGS"]
     comments = views if merged else [v for v in views if not v.is_ping]
