@@ -186,3 +186,28 @@ def test_relative_urls_render_the_cloud_per_page(tmp_path: Path) -> None:
         "./tag/one/",
         "./tag/two/",
     ]
+
+
+def test_colliding_categories_get_their_own_pages(tmp_path: Path) -> None:
+    # Pelican would merge C, C++ and C# (all slug "c") into one category page.
+    content = tmp_path / "content"
+    for n, category in enumerate(["C", "C++", "C#", "Q&amp;A", "C"], start=1):
+        write_post(
+            content / "posts",
+            f"p{n}.md",
+            f"Title: Post {n}\nDate: 2020-04-{n:02d}\nCategory: {category}\n"
+            f"Slug: p{n}\n\nText.\n",
+        )
+    site = build(tmp_path / "out", content=content)
+
+    def titles(slug: str) -> list[str]:
+        page = soup(site / "category" / slug / "index.html")
+        return sorted(a.get_text() for a in page.select(".summary .entry-title a"))
+
+    assert titles("c") == ["Post 1", "Post 5"]
+    assert titles("c-plus-plus") == ["Post 2"]
+    assert titles("c-sharp") == ["Post 3"]
+    assert titles("qa") == ["Post 4"]
+    post = soup(site / "2020" / "04" / "p4" / "index.html")
+    shown = [a.get_text() for a in post.select(".entry-utility a[rel='category tag']")]
+    assert shown == ["Q&A"]

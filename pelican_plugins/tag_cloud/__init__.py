@@ -9,13 +9,14 @@ distinct tag a unique, path-safe slug, so ``C`` and ``C++`` get two pages.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import logging
 from typing import Any
 
 from jinja2 import TemplateNotFound
 from markupsafe import Markup
 from pelican import signals
-from pelican.urlwrappers import Tag
+from pelican.urlwrappers import Category, Tag
 from pelican.utils import slugify
 
 from pelican_plugins.config import Setting, resolve
@@ -86,7 +87,7 @@ SPEC = {
         True, "Render the tags index as a cloud of all tags.", (bool,)
     ),
     "TAG_CLOUD_FIX_TAGS": Setting(
-        True, "Unescape names once; unique safe slugs.", (bool,)
+        True, "Unescape tag/category names once; unique safe slugs.", (bool,)
     ),
     "TAG_CLOUD_SLUGS": Setting({}, "Pinned slugs: {'C++': 'cpp'}.", (dict,)),
     # pelican-tag-cloud's settings, translated by legacy_options().
@@ -132,14 +133,10 @@ def options_for(generator: Any) -> dict[str, Any]:
     return options
 
 
-def fix_tags(generator: Any) -> None:
-    """Replace every article's tags by one canonical Tag per distinct name."""
-    options = options_for(generator)
-    if not options["TAG_CLOUD_FIX_TAGS"]:
-        return
-    settings = generator.settings
+def _slugger(settings: dict[str, Any], kind: str) -> Callable[[str], str]:
+    """Pelican's slug function for tags or categories, with this build's settings."""
     subs = settings.get(
-        "TAG_REGEX_SUBSTITUTIONS", settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
+        f"{kind}_REGEX_SUBSTITUTIONS", settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
     )
 
     def slug_of(name: str) -> str:
@@ -150,7 +147,34 @@ def fix_tags(generator: Any) -> None:
             use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
         )
 
-    articles = [a for a in all_contents(generator) if getattr(a, "tags", None)]
+    return slug_of
+
+
+def _canonical(
+    names: set[str], cls: type, settings: dict[str, Any], options: dict[str, Any]
+) -> dict[str, Any]:
+    """One object of *cls* (Tag or Category) per distinct name, with its safe slug."""
+    kind = "TAG" if cls is Tag else "CATEGORY"
+    table = assign_slugs(
+        names - {""}, _slugger(settings, kind), options["TAG_CLOUD_SLUGS"]
+    )
+    canonical = {}
+    for key, (name, slug) in table.items():
+        term = cls(name, settings)
+        term.slug = slug
+        term.raw_name = name
+        canonical[key] = term
+    return canonical
+
+
+def fix_tags(generator: Any) -> None:
+    """Replace every article's tags and category by one canonical object per name."""
+    options = options_for(generator)
+    if not options["TAG_CLOUD_FIX_TAGS"]:
+        return
+    settings = generator.settings
+    contents = list(all_contents(generator))
+    articles = [a for a in contents if getattr(a, "tags", None)]
     # A cached article already carries canonical tags; start again from raw_name.
     # The same few hundred names recur on thousands of posts: clean each once.
     cleaned: dict[str, str] = {}
@@ -164,15 +188,7 @@ def fix_tags(generator: Any) -> None:
             if name:
                 names.append(name)
         raw[id(a)] = names
-    table = assign_slugs(
-        set(cleaned.values()) - {""}, slug_of, options["TAG_CLOUD_SLUGS"]
-    )
-    canonical: dict[str, Tag] = {}
-    for key, (name, slug) in table.items():
-        tag = Tag(name, settings)
-        tag.slug = slug
-        tag.raw_name = name
-        canonical[key] = tag
+    canonical = _canonical(set(cleaned.values()), Tag, settings, options)
     for article in articles:
         # Keyed by identity, not Tag.__eq__ (a slower slug comparison): there
         # is one canonical object per name.
@@ -182,10 +198,24 @@ def fix_tags(generator: Any) -> None:
             if tag is not None:
                 tags.setdefault(id(tag), tag)
         article.tags = list(tags.values())
+    _fix_categories(contents, settings, options)
 
 
-def _raw(tag: Tag) -> str:
-    return getattr(tag, "raw_name", tag.name)
+def _fix_categories(
+    contents: list[Any], settings: dict[str, Any], options: dict[str, Any]
+) -> None:
+    """Categories get the same once-only unescaping and unique slugs as tags."""
+    posts = [a for a in contents if getattr(a, "category", None)]
+    names = {id(a): clean_name(_raw(a.category)) for a in posts}
+    canonical = _canonical(set(names.values()), Category, settings, options)
+    for post in posts:
+        category = canonical.get(names[id(post)].casefold())
+        if category is not None:  # a name that cleans to nothing stays as it was
+            post.category = category
+
+
+def _raw(term: Any) -> str:
+    return getattr(term, "raw_name", term.name)
 
 
 def _entries(pairs: Any) -> list[Entry]:
