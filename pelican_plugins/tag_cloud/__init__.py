@@ -206,10 +206,10 @@ def _fix_categories(
 ) -> None:
     """Categories get the same once-only unescaping and unique slugs as tags."""
     posts = [a for a in contents if getattr(a, "category", None)]
-    names = {id(a): clean_name(_raw(a.category)) for a in posts}
-    canonical = _canonical(set(names.values()), Category, settings, options)
+    cleaned = {raw: clean_name(raw) for raw in {_raw(a.category) for a in posts}}
+    canonical = _canonical(set(cleaned.values()), Category, settings, options)
     for post in posts:
-        category = canonical.get(names[id(post)].casefold())
+        category = canonical.get(cleaned[_raw(post.category)].casefold())
         if category is not None:  # a name that cleans to nothing stays as it was
             post.category = category
 
