@@ -15,7 +15,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html clean regenerate serve devserver publish test lint format bench update-golden moderate import
+.PHONY: help venv html clean regenerate serve devserver publish test lint format bench bench-instructions update-golden moderate import
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ format: $(STAMP) ## Format the code with ruff
 
 bench: $(STAMP) ## Time plain Pelican against this project on a generated corpus
 	$(BIN)/python bench/build.py $(BENCH_ARGS)
+
+bench-instructions: $(STAMP) ## Count instructions (valgrind) of the bench variants over 3 hash seeds
+	$(BIN)/python bench/instructions.py $(BENCH_ARGS)
 
 import: $(STAMP) ## Import a WordPress export: make import WXR=export.xml [ARGS="--posts"]
 	@test -n "$(WXR)" || { echo 'usage: make import WXR=export.xml [ARGS="--posts"]'; exit 2; }

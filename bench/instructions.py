@@ -1,0 +1,171 @@
+"""`make bench-instructions`: instruction counts of plain Pelican and this project.
+
+Wall time on small shared machines swings by about ±10%, which hides costs of
+a few percent. Valgrind's callgrind counts executed instructions instead. The
+count is not exact either: Python's hash seed and the memory layout move it by
+up to about 0.5% of a build. So every variant is built once per hash seed, and
+each figure is the median over seeds of a ratio taken within one seed.
+
+Usage: python bench/instructions.py [--posts 500] [--hash-seeds 1 2 3] [--jobs 2]
+                                    [--corpus DIR] [--json FILE]
+Needs valgrind (Debian: apt install valgrind). One 500-post build takes a few
+minutes under it; builds run `--jobs` at a time (counts do not depend on load).
+"""
+
+from __future__ import annotations
+
+import argparse
+from concurrent.futures import ThreadPoolExecutor
+import json
+import os
+from pathlib import Path
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+if str(BENCH_DIR) not in sys.path:
+    sys.path.insert(0, str(BENCH_DIR))
+from build import (  # noqa: E402
+    BASELINE,
+    COLD,
+    ONE_BUILD,
+    default_variants,
+    import_responses,
+)
+from corpus import generate  # noqa: E402
+
+_COLLECTED = re.compile(r"Collected : (\d+)")
+
+
+def collected(valgrind_log: str) -> int:
+    """Return the instruction total callgrind prints at exit ('Collected : N')."""
+    found = _COLLECTED.findall(valgrind_log)
+    if not found:
+        raise ValueError("no 'Collected :' line in the valgrind output")
+    return int(found[-1])
+
+
+def count_one(corpus: Path, variant: dict[str, Any], hash_seed: int, work: Path) -> int:
+    """Build once under callgrind with a fixed hash seed; return the instructions."""
+    out = Path(tempfile.mkdtemp(prefix="out-", dir=work))
+    overrides = {
+        "PATH": str(corpus / "content"),
+        **COLD,
+        **variant.get("overrides", {}),
+        "OUTPUT_PATH": str(out),
+        "CACHE_PATH": str(out / "cache"),
+    }
+    settings = variant.get("settings")
+    cwd = Path(settings).resolve().parent if settings else work
+    cmd = [
+        "valgrind",
+        "--tool=callgrind",
+        f"--callgrind-out-file={out}.callgrind",
+        sys.executable,
+        str(ONE_BUILD),
+        str(settings or "-"),
+        json.dumps(overrides),
+    ]
+    env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
+    try:
+        proc = subprocess.run(
+            cmd, cwd=cwd, env=env, capture_output=True, text=True, check=False
+        )
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+        Path(f"{out}.callgrind").unlink(missing_ok=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"build failed under valgrind:\n{proc.stderr[-3000:]}")
+    return collected(proc.stderr)
+
+
+def summarise(counts: dict[str, dict[int, int]]) -> dict[str, Any]:
+    """Median ratios to plain, and each plugin group's cost, over the hash seeds.
+
+    ``counts[variant][seed]`` are instructions. A group's cost in one seed is
+    (project - project without the group) / plain, as in ``make bench``.
+    """
+    seeds = sorted(counts[BASELINE])
+    plain = counts[BASELINE]
+    out: dict[str, Any] = {"seeds": seeds, "variants": {}, "plugin_costs": {}}
+    for name, by_seed in counts.items():
+        out["variants"][name] = {
+            "median_instructions": statistics.median(by_seed.values()),
+            "ratio_to_plain": statistics.median(by_seed[s] / plain[s] for s in seeds),
+        }
+    if "project" in counts:
+        project = counts["project"]
+        for name, by_seed in counts.items():
+            if name.startswith("no-"):
+                costs = [(project[s] - by_seed[s]) / plain[s] for s in seeds]
+                out["plugin_costs"][name.removeprefix("no-")] = {
+                    "median": statistics.median(costs),
+                    "per_seed": costs,
+                }
+    return out
+
+
+def format_summary(summary: dict[str, Any]) -> str:
+    """Return the table `make bench-instructions` prints."""
+    lines = [f"hash seeds: {' '.join(map(str, summary['seeds']))}"]
+    lines.append(f"{'variant':<16}{'median instructions':>22}{'vs plain':>10}")
+    for name, v in summary["variants"].items():
+        lines.append(
+            f"{name:<16}{v['median_instructions'] / 1e9:>20.3f} G"
+            f"{v['ratio_to_plain']:>9.3f}x"
+        )
+    for group, cost in summary["plugin_costs"].items():
+        each = ", ".join(f"{c:+.2%}" for c in cost["per_seed"])
+        lines.append(
+            f"{group} adds {cost['median']:+.2%} of a plain build (per seed: {each})"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--posts", type=int, default=500)
+    ap.add_argument("--responses", type=int, default=10)
+    ap.add_argument("--seed", type=int, default=1, help="corpus seed")
+    ap.add_argument("--hash-seeds", type=int, nargs="+", default=[1, 2, 3])
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--corpus", type=Path)
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args(argv)
+    if not shutil.which("valgrind"):
+        print("valgrind is not installed (apt install valgrind)", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="bench-instr-") as tmp:
+        corpus = args.corpus or Path(tmp) / "corpus"
+        if not (corpus / "content" / "posts").is_dir():
+            generate(corpus, args.posts, args.responses, args.seed)
+        import_responses(corpus)
+        variants = default_variants()
+        jobs = [(n, s) for s in args.hash_seeds for n in variants]
+        work = Path(tmp)
+
+        def run(job: tuple[str, int]) -> tuple[str, int, int]:
+            name, seed = job
+            total = count_one(corpus, variants[name], seed, work)
+            print(f"  seed {seed}  {name:<14} {total:,}", file=sys.stderr, flush=True)
+            return name, seed, total
+
+        counts: dict[str, dict[int, int]] = {n: {} for n in variants}
+        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            for name, seed, total in pool.map(run, jobs):
+                counts[name][seed] = total
+    summary = summarise(counts)
+    print(format_summary(summary))
+    if args.json:
+        args.json.write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
