@@ -13,14 +13,10 @@ from pelican_plugins.bookmarks.services import (
     SERVICES,
     SHARE_POST_KEYS,
     Sharer,
-    Target,
     check_services,
     clean_instance,
     percent_encode,
     plain_title,
-    share_data,
-    share_links,
-    share_post,
 )
 from tests.support import PUBLISH_CONF, build, soup, write_post
 
@@ -38,20 +34,31 @@ FIXED_BASES = {
 }
 
 
-def links_for(title: str, **kw: str) -> dict[str, str]:
-    target = Target(plain_title(title), POST_URL, **kw)
-    return {link.key: link.url for link in share_links(list(FIXED_BASES), target)}
+def share_links(
+    keys: list[str],
+    title: str,
+    url: str = POST_URL,
+    instance: str = "",
+    chooser: str = "",
+) -> list:
+    """The links a build would attach for an absolute *url*."""
+    return Sharer(keys, "", instance, chooser).data(title, url)[0]
+
+
+def links_for(title: str, instance: str = "") -> dict[str, str]:
+    links = share_links(list(FIXED_BASES), plain_title(title), instance=instance)
+    return {link.key: link.url for link in links}
 
 
 def test_every_link_starts_with_its_fixed_https_base() -> None:
-    got = links_for(NASTY, mastodon_instance="mastodon.example")
+    got = links_for(NASTY, instance="mastodon.example")
     for key, base in FIXED_BASES.items():
         assert got[key].startswith(base + "?"), key
 
 
 @pytest.mark.parametrize("key", sorted(FIXED_BASES))
 def test_title_and_url_round_trip_through_percent_encoding(key: str) -> None:
-    url = links_for(NASTY, mastodon_instance="mastodon.example")[key]
+    url = links_for(NASTY, instance="mastodon.example")[key]
     query = urlsplit(url).query
     for char in ' "#\n<>':
         assert char not in query, (key, char)
@@ -76,13 +83,13 @@ def test_fast_percent_encoding_matches_quote(text: str) -> None:
     )
 
 
-def test_per_build_sharer_gives_the_same_links_as_share_data() -> None:
+def test_site_address_encoded_once_gives_the_same_links_as_whole_urls() -> None:
     base, path = "https://listeningback.example/", "2020/05/nasty/"
-    sharer = Sharer(list(SERVICES), base, "", "https://listeningback.example/share/")
-    target = Target(
-        plain_title(NASTY), base + path, chooser="https://listeningback.example/share/"
-    )
-    assert sharer.data(target.title, path) == share_data(list(SERVICES), target)
+    chooser = "https://listeningback.example/share/"
+    sharer = Sharer(list(SERVICES), base, "", chooser)
+    whole = Sharer(list(SERVICES), "", "", chooser)
+    title = plain_title(NASTY)
+    assert sharer.data(title, path) == whole.data(title, base + path)
 
 
 def test_title_is_plain_text_on_one_line() -> None:
@@ -90,7 +97,7 @@ def test_title_is_plain_text_on_one_line() -> None:
 
 
 def test_email_link_uses_percent_twenty_not_plus() -> None:
-    (link,) = share_links(["email"], Target("a + b & c?", POST_URL))
+    (link,) = share_links(["email"], "a + b & c?")
     assert link.url.startswith("mailto:?subject=")
     subject, body = link.url.removeprefix("mailto:?").split("&")
     assert subject == "subject=a%20%2B%20b%20%26%20c%3F"
@@ -98,14 +105,14 @@ def test_email_link_uses_percent_twenty_not_plus() -> None:
 
 
 def test_mastodon_without_instance_uses_our_own_page() -> None:
-    target = Target("T", POST_URL, chooser="https://listeningback.example/share/")
-    (link,) = share_links(["mastodon"], target)
+    chooser = "https://listeningback.example/share/"
+    (link,) = share_links(["mastodon"], "T", chooser=chooser)
     assert link.url.startswith("https://listeningback.example/share/?")
     assert parse_qs(urlsplit(link.url).query) == {"title": ["T"], "url": [POST_URL]}
 
 
 def test_bluesky_text_stays_within_the_post_limit() -> None:
-    (link,) = share_links(["bluesky"], Target("x" * 400, POST_URL))
+    (link,) = share_links(["bluesky"], "x" * 400)
     text = parse_qs(urlsplit(link.url).query)["text"][0]
     assert len(text) <= 300
     assert text.endswith(" " + POST_URL)
@@ -136,7 +143,7 @@ def test_mastodon_instance_is_a_bare_host(raw: str, host: str) -> None:
 
 
 def test_share_post_has_every_pelican_share_post_key() -> None:
-    got = share_post(Target("T", POST_URL, chooser="/share/"))
+    got = Sharer((), "", "", "/share/").data("T", POST_URL)[1]
     assert set(got) == set(SHARE_POST_KEYS)
     assert got["twitter"].startswith("https://twitter.com/intent/tweet?")
     assert got["diaspora"].startswith("/share/?to=diaspora&")

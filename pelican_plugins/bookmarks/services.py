@@ -35,15 +35,6 @@ class ShareLink(NamedTuple):
     label: str
 
 
-class Target(NamedTuple):
-    """What is shared, plus where a Mastodon reader is sent."""
-
-    title: str
-    url: str
-    mastodon_instance: str = ""
-    chooser: str = ""  # our own "type your server" page, used without an instance
-
-
 def percent_encode(text: str) -> str:
     """``quote(text, safe="")``, with a fast path for the common plain text.
 
@@ -244,25 +235,3 @@ class Sharer:
             done[key] = build(q)
         post = {name: done[key] for name, key in SHARE_POST_KEYS.items()}
         return links, post
-
-
-def share_data(
-    keys: Iterable[str], target: Target
-) -> tuple[list[ShareLink], dict[str, str]]:
-    """Build ``share_links`` for ``keys`` (already checked) and ``share_post``.
-
-    The title and URL are percent-encoded once, and a URL built for a link is
-    reused for the pelican-share-post key that names the same service.
-    """
-    sharer = Sharer(keys, "", target.mastodon_instance, target.chooser)
-    return sharer.data(target.title, target.url)
-
-
-def share_links(keys: Iterable[str], target: Target) -> list[ShareLink]:
-    """Build the links for ``keys`` (already checked) in the order given."""
-    return share_data(keys, target)[0]
-
-
-def share_post(target: Target) -> dict[str, str]:
-    """Build the ``article.share_post`` mapping pelican-share-post themes expect."""
-    return share_data((), target)[1]
