@@ -193,9 +193,9 @@ def test_cached_builds_keep_the_table_and_see_setting_changes(
     calls: list[str] = []
     original = toc_plugin.add_toc
 
-    def counting(content: str, metadata: dict, settings: dict, source: str):
+    def counting(content: str, metadata: dict, settings: dict, source: str, found=None):
         calls.append(source)
-        return original(content, metadata, settings, source)
+        return original(content, metadata, settings, source, found)
 
     monkeypatch.setattr(toc_plugin, "add_toc", counting)
 

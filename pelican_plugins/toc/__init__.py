@@ -46,18 +46,18 @@ logger = logging.getLogger(__name__)
 SUPPORTED = (MarkdownReader, RstReader, HTMLReader)
 
 
-SCAN_KEY = "_toc_scan"  # the fast path's Scan, handed to add_toc in the metadata
-
-
 def add_toc(
-    content: str, metadata: dict[str, Any], settings: dict[str, Any], source: str
+    content: str,
+    metadata: dict[str, Any],
+    settings: dict[str, Any],
+    source: str,
+    found: Scan | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """Return the reader's (body, metadata) with the table's data added.
 
-    ``metadata[SCAN_KEY]``, when present, is the body's ``Scan`` from the
-    Markdown fast path; it is popped, and saves parsing the body again.
+    *found* is the body's ``Scan`` from the Markdown fast path, when it has
+    one; it saves parsing the body again.
     """
-    found: Scan | None = metadata.pop(SCAN_KEY, None)
     config = resolved(settings)
     enabled, depth = overrides(metadata, source)
     result = toc(
@@ -114,12 +114,10 @@ class TocMarkdownMixin(TocReaderMixin):
         metadata = (
             self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
         )
-        if found is None:  # the tree processor never ran (an empty body)
-            return add_toc(converted, metadata, self.settings, source_path)
-        content, scanned = finish(converted, found)
-        if scanned is not None:
-            metadata[SCAN_KEY] = scanned
-        return add_toc(content, metadata, self.settings, source_path)
+        scanned = None
+        if found is not None:  # None: the tree processor never ran (empty body)
+            converted, scanned = finish(converted, found)
+        return add_toc(converted, metadata, self.settings, source_path, scanned)
 
 
 def on_readers_init(readers: Any) -> None:

@@ -32,7 +32,6 @@ from markdown.treeprocessors import Treeprocessor
 from pelican_plugins.toc.scan import (
     _OURS,
     HEADINGS,
-    MAX_TEXT,
     NAV_CLASS,
     WRAPPERS,
     Heading,
@@ -115,15 +114,18 @@ def _rendered(md: Markdown, element: Element) -> str:
     return html
 
 
-def _heading_text(md: Markdown, element: Element) -> tuple[str, bool]:
-    """Return the heading's text as ``scan`` reads it, and whether it holds a link."""
+def _heading_text(md: Markdown, element: Element) -> tuple[list[str], bool]:
+    """Return the heading's raw text parts as ``scan`` reads them, and any link.
+
+    ``Heading.text`` does the one normalisation (spaces, length) for both paths.
+    """
     text = element.text or ""
     if not len(element) and not _special(text):
-        return " ".join(text.split())[:MAX_TEXT], False
+        return [text], False
     found = scan(_rendered(md, element), "")
     if len(found.headings) != 1:
         raise SlowPath("heading with nested heading markup")
-    return found.headings[0].text, found.headings[0].has_link
+    return found.headings[0].text_parts, found.headings[0].has_link
 
 
 def _is_marker(md: Markdown, element: Element, marker: str) -> bool:
@@ -159,9 +161,7 @@ def _check_stash(md: Markdown, marker: str, found: Found) -> None:
                 or (scanner.marker and scanner.paragraph)
             ):
                 raise SlowPath("raw HTML with headings or open constructs")
-    except UnreadableHTML as error:
-        raise SlowPath(str(error)) from error
-    except AssertionError as error:
+    except AssertionError as error:  # the parser's own failure (see scan())
         raise SlowPath(str(error)) from error
     if scanner.markers or scanner.decorated:
         raise SlowPath("raw HTML with a marker or this plugin's output")
@@ -182,7 +182,7 @@ def collect(md: Markdown, root: Element, marker: str) -> Found:
                 _before(parent, previous)
                 element.tail = SENTINEL + (element.tail or "")
                 found.events += [("marker", None), ("marker-end", None)]
-    except SlowPath as why:
+    except (SlowPath, UnreadableHTML) as why:
         return Found(slow=str(why) or "slow")
     return found
 
@@ -197,7 +197,7 @@ def _add_heading(
     parent, previous, element = place
     if previous is None and parent.tag in WRAPPERS and parent.get("id"):
         raise SlowPath("heading in an id-carrying wrapper")
-    text, has_link = _heading_text(md, element)
+    text_parts, has_link = _heading_text(md, element)
     heading = Heading(
         level=level,
         start=0,
@@ -207,9 +207,9 @@ def _add_heading(
         id_on_wrapper=False,
         insert_at=0,
         classes=classes,
-        has_link=has_link or (len(element) > 0 and element.find(".//a") is not None),
+        text_parts=text_parts,
+        has_link=has_link,
     )
-    heading.__dict__["text"] = text  # the cached_property, computed from the tree
     _before(parent, previous)
     element.text = SENTINEL + (element.text or "")
     if len(element):
