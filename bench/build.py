@@ -141,6 +141,28 @@ def _count_html(path: Path) -> int:
     return sum(f.endswith(".html") for _, _, files in os.walk(path) for f in files)
 
 
+def build_command(
+    corpus: Path,
+    variant: dict[str, Any],
+    work: Path,
+    out: Path,
+    cache: Path,
+    *,
+    python: str = sys.executable,
+) -> tuple[list[str], Path]:
+    """Return the `_one_build.py` command and working directory for a cold build."""
+    overrides = {
+        "PATH": str(corpus / "content"),
+        **COLD,
+        **variant.get("overrides", {}),
+        "OUTPUT_PATH": str(out),
+        "CACHE_PATH": str(cache),
+    }
+    settings = variant.get("settings")
+    cwd = Path(settings).resolve().parent if settings else work
+    return [python, str(ONE_BUILD), str(settings or "-"), json.dumps(overrides)], cwd
+
+
 def run_one(
     corpus: Path, variant: dict[str, Any], work: Path, python: str = sys.executable
 ) -> dict[str, Any]:
@@ -151,16 +173,7 @@ def run_one(
     """
     out = Path(tempfile.mkdtemp(prefix="out-", dir=work))
     cache = Path(tempfile.mkdtemp(prefix="cache-", dir=work))
-    overrides = {
-        "PATH": str(corpus / "content"),
-        **COLD,
-        **variant.get("overrides", {}),
-        "OUTPUT_PATH": str(out),
-        "CACHE_PATH": str(cache),
-    }
-    settings = variant.get("settings")
-    cwd = Path(settings).resolve().parent if settings else work
-    cmd = [python, str(ONE_BUILD), str(settings or "-"), json.dumps(overrides)]
+    cmd, cwd = build_command(corpus, variant, work, out, cache, python=python)
     with (
         tempfile.TemporaryFile(dir=work) as so,
         tempfile.TemporaryFile(dir=work) as se,

@@ -32,10 +32,10 @@ if str(BENCH_DIR) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR))
 from build import (  # noqa: E402
     BASELINE,
-    COLD,
-    ONE_BUILD,
+    build_command,
     default_variants,
     import_responses,
+    plugin_costs,
 )
 from corpus import generate  # noqa: E402
 
@@ -53,24 +53,9 @@ def collected(valgrind_log: str) -> int:
 def count_one(corpus: Path, variant: dict[str, Any], hash_seed: int, work: Path) -> int:
     """Build once under callgrind with a fixed hash seed; return the instructions."""
     out = Path(tempfile.mkdtemp(prefix="out-", dir=work))
-    overrides = {
-        "PATH": str(corpus / "content"),
-        **COLD,
-        **variant.get("overrides", {}),
-        "OUTPUT_PATH": str(out),
-        "CACHE_PATH": str(out / "cache"),
-    }
-    settings = variant.get("settings")
-    cwd = Path(settings).resolve().parent if settings else work
-    cmd = [
-        "valgrind",
-        "--tool=callgrind",
-        f"--callgrind-out-file={out}.callgrind",
-        sys.executable,
-        str(ONE_BUILD),
-        str(settings or "-"),
-        json.dumps(overrides),
-    ]
+    cmd, cwd = build_command(corpus, variant, work, out, out / "cache")
+    trace = f"{out}.callgrind"
+    cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={trace}", *cmd]
     env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
     try:
         proc = subprocess.run(
@@ -78,9 +63,12 @@ def count_one(corpus: Path, variant: dict[str, Any], hash_seed: int, work: Path)
         )
     finally:
         shutil.rmtree(out, ignore_errors=True)
-        Path(f"{out}.callgrind").unlink(missing_ok=True)
+        Path(trace).unlink(missing_ok=True)
     if proc.returncode != 0:
         raise RuntimeError(f"build failed under valgrind:\n{proc.stderr[-3000:]}")
+    logged = json.loads(proc.stdout.strip().splitlines()[-1])
+    if logged["errors"]:
+        raise RuntimeError(f"build logged errors: {logged['first_error']}")
     return collected(proc.stderr)
 
 
@@ -99,14 +87,16 @@ def summarise(counts: dict[str, dict[int, int]]) -> dict[str, Any]:
             "ratio_to_plain": statistics.median(by_seed[s] / plain[s] for s in seeds),
         }
     if "project" in counts:
-        project = counts["project"]
-        for name, by_seed in counts.items():
-            if name.startswith("no-"):
-                costs = [(project[s] - by_seed[s]) / plain[s] for s in seeds]
-                out["plugin_costs"][name.removeprefix("no-")] = {
-                    "median": statistics.median(costs),
-                    "per_seed": costs,
-                }
+        per_seed = [
+            plugin_costs({n: {"i": c[s]} for n, c in counts.items()}, "i")
+            for s in seeds
+        ]
+        for group in per_seed[0]:
+            costs = [costs_of_seed[group] for costs_of_seed in per_seed]
+            out["plugin_costs"][group] = {
+                "median": statistics.median(costs),
+                "per_seed": costs,
+            }
     return out
 
 
