@@ -20,8 +20,6 @@ from pelican_plugins.responses import sanitize
 
 UNKNOWN_DATE = "1970-01-01T00:00:00Z"
 _WP_DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d)(?::(\d\d))?")
-# Bidi embeddings/overrides/isolates, zero-width characters and the BOM (B21).
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _BLOCKS = {"p", "div", "blockquote", "ul", "ol", "pre", "table", "h1", "h2", "h3"}
 MAX_NAME = 200
 
@@ -92,8 +90,7 @@ def plain_name(value: str, fallback: str = "Anonymous") -> tuple[str, bool]:
     the result is plain text that templates escape.
     """
     text = html.unescape(value or "")
-    cleaned = _INVISIBLE.sub("", text)
-    cleaned = " ".join(cleaned.split())[:MAX_NAME]
+    cleaned = sanitize.plain_text(text)[:MAX_NAME]
     return cleaned or fallback, cleaned != " ".join(text.split())[:MAX_NAME]
 
 

@@ -133,7 +133,7 @@ class Jf2Importer:
             date=date or UNKNOWN_DATE,
             content_html=html,
             source_url=source if kind != "comment" else None,
-            source_title=(_text(entry.get("name")) or name)
+            source_title=plain_name(_text(entry.get("name")), name)[0]
             if kind != "comment"
             else None,
             raw_content=raw,

@@ -63,6 +63,29 @@ _LETTERS = frozenset(string.ascii_letters)
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
+# What no plain-text field (names, titles) may carry. Bidi embeddings, overrides
+# and isolates, zero-width characters, word joiners and the BOM could reorder
+# the text around a name or let it pose as the site's author (B21): removed.
+# C0/C1 controls and U+FFFE/U+FFFF, which XML feeds cannot carry: a space.
+INVISIBLE = {
+    **dict.fromkeys(
+        [
+            *range(0x200B, 0x2010),
+            *range(0x202A, 0x202F),
+            *range(0x2060, 0x2065),
+            *range(0x2066, 0x206A),
+            0xFEFF,
+        ]
+    ),
+    **dict.fromkeys([*range(0x00, 0x20), *range(0x7F, 0xA0), 0xFFFE, 0xFFFF], " "),
+}
+
+
+def plain_text(value: str) -> str:
+    """Return *value* without invisible characters, on one line, spaces collapsed."""
+    return " ".join(value.translate(INVISIBLE).split())
+
+
 class Rejected(ValueError):
     """A body that is refused outright instead of being sanitized."""
 

@@ -15,7 +15,7 @@ from markupsafe import Markup
 import nh3
 
 from pelican_plugins.responses.model import LINKBACK_TYPES, TYPES
-from pelican_plugins.responses.sanitize import Rejected, clean, safe_url
+from pelican_plugins.responses.sanitize import Rejected, clean, plain_text, safe_url
 from pelican_plugins.responses.thread import Node, build_threads, flatten
 
 logger = logging.getLogger(__name__)
@@ -23,22 +23,6 @@ logger = logging.getLogger(__name__)
 EXCERPT_WORDS = 40
 AVATAR_HUES = 8
 LABELS = {"pingback": "Pingback", "trackback": "Trackback", "webmention": "Webmention"}
-# Bidi embeddings/overrides/isolates and zero-width characters: a name may not
-# reorder the text around it or pose as the site's author (B21).
-# Control characters go too: XML feeds cannot carry them.
-_INVISIBLE = dict.fromkeys(
-    [
-        *range(0x00, 0x20),
-        *range(0x7F, 0xA0),
-        *range(0x200B, 0x2010),
-        *range(0x202A, 0x202F),
-        *range(0x2066, 0x206A),
-        0xFEFF,
-        0xFFFE,  # noncharacters: not allowed in XML, so not in the feeds either
-        0xFFFF,
-    ],
-    " ",
-)
 _TEXT_ONLY = nh3.Cleaner(tags=set(), clean_content_tags={"script", "style"})
 
 
@@ -118,7 +102,7 @@ class Responses:
 
 def display_name(name: Any) -> str:
     """Plain-text author name without invisible or reordering characters."""
-    text = " ".join(str(name or "").translate(_INVISIBLE).split())
+    text = plain_text(str(name or ""))
     return text or "Anonymous"
 
 

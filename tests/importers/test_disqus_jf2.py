@@ -114,6 +114,13 @@ def test_jf2_feed(tmp_path):
                 "author": {"name": "Zoë \ud800 😀"},
                 "content": {"text": "bad \udfff, fine 😀"},
             },
+            {
+                "wm-id": 17,
+                "wm-property": "mention-of",
+                "wm-target": target,
+                "wm-source": "https://odd.example/p",
+                "name": "Q&amp;A \u202eevil\u200b",  # B21 in a source title
+            },
             {"wm-property": "like-of", "wm-target": target},
             "junk",
         ],
@@ -136,5 +143,6 @@ def test_jf2_feed(tmp_path):
     assert odd.author_name == "Zoë \ufffd 😀"
     assert odd.content_html == "<p>bad \ufffd, fine 😀</p>"
     assert "😀" in (content / "responses" / "a-post.json").read_text("utf-8")
+    assert items["jf2-17"].source_title == "Q&A evil"
     assert len(report.unmatched) == 1
     assert sum(report.dropped.values()) == 2
