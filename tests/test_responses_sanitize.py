@@ -183,3 +183,13 @@ def test_safe_url(raw: str | None, expected: str | None) -> None:  # B5
     if expected is not None:
         assert safe_url(expected) == expected
         assert not set('"<> ') & set(expected)
+
+
+def test_a_long_plain_text_comment_is_not_mistaken_for_a_tag_bomb() -> None:
+    # 300 lines become 300 <br>s and <p>s: line breaks, not formatting tags.
+    text = "\n".join(f"line {n}" for n in range(300))
+    out = clean(text_to_html(text))
+    assert out.count("<br>") == 299
+    assert "line 299" in out
+    with pytest.raises(TooLarge, match="tags"):
+        clean("<b>x</b>" * 300)  # formatting elements still count

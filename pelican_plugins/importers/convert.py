@@ -122,7 +122,6 @@ def body_html(raw: str) -> str:
     text = (raw or "").replace("\r\n", "\n").strip()
     if not text:
         return ""
-    sanitize.check(text)
     if not nh3.is_html(text):
         return sanitize.clean(sanitize.text_to_html(html.unescape(text)))
     if "\n\n" in text:

@@ -58,6 +58,8 @@ _CLEANER = nh3.Cleaner(
     url_relative="deny",
 )
 _LETTERS = frozenset(string.ascii_letters)
+# A character class, not markup: "p" or "br" followed by the end of the tag name.
+_BLOCK_BREAK = re.compile(r"(?:p|br)(?=[\s/>]|$)", re.IGNORECASE)
 # A character class, not markup: C0/C1 controls other than tab, LF and CR, and
 # the noncharacters U+FFFE/U+FFFF, which XML 1.0 (the feeds) cannot carry.
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -95,10 +97,19 @@ class TooLarge(Rejected):
 
 
 def _count_start_tags(text: str) -> int:
-    """Count every ``<`` followed by an ASCII letter: an upper bound on start tags."""
+    """Count ``<`` + ASCII letter (an upper bound on start tags), minus p and br.
+
+    Paragraphs and line breaks are not formatting elements: they cannot nest
+    into the quadratic case, and a long plain-text comment turned into HTML
+    by ``text_to_html`` is made of them.
+    """
     if text.count("<") <= MAX_TAGS:
         return text.count("<")
-    return sum(1 for part in text.split("<")[1:] if part[:1] in _LETTERS)
+    return sum(
+        1
+        for part in text.split("<")[1:]
+        if part[:1] in _LETTERS and not _BLOCK_BREAK.match(part)
+    )
 
 
 def check(text: str) -> None:
