@@ -12,18 +12,15 @@ from pathlib import Path
 import re
 from urllib.parse import unquote, urlsplit
 
+from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
 SOURCE_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown", ".rst"}
 _MD_META = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)\s*:\s?(.*)\Z")
 _RST_META = re.compile(r":([A-Za-z][A-Za-z0-9_-]*):\s*(.*)\Z")
 _HEAD_BYTES = 8192
-_SLUG_SUBS = [
-    (r"[^\w\s-]", ""),
-    (r"(?u)\A\s*", ""),
-    (r"(?u)\s*\Z", ""),
-    (r"[-\s]+", "-"),
-]
+# Pelican's default slug rules: the slugs it would give the posts.
+SLUG_SUBS = DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]
 HIDDEN_STATUSES = {"draft", "hidden"}
 
 
@@ -103,7 +100,7 @@ class ArticleIndex:
         rel = path.relative_to(self.content)
         is_page = rel.parts[0] == "pages" if len(rel.parts) > 1 else False
         slug = meta.get("slug") or slugify(
-            meta.get("title") or path.stem, regex_subs=_SLUG_SUBS
+            meta.get("title") or path.stem, regex_subs=SLUG_SUBS
         )
         date = _date(meta.get("date", ""))
         if is_page:

@@ -7,7 +7,6 @@ the content folder (A22), and existing files are never overwritten.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 import re
 from urllib.parse import unquote
@@ -15,7 +14,7 @@ from urllib.parse import unquote
 from pelican.utils import slugify
 
 from pelican_plugins import atomic
-from pelican_plugins.importers.articles import _SLUG_SUBS, Article, ArticleIndex
+from pelican_plugins.importers.articles import SLUG_SUBS, Article, ArticleIndex
 from pelican_plugins.importers.convert import wp_date
 from pelican_plugins.importers.report import Report
 from pelican_plugins.importers.wxr import WxrItem
@@ -47,7 +46,7 @@ def _line(value: str) -> str:
 def derive_slug(item: WxrItem) -> str:
     """Return a safe ASCII slug from ``post_name`` (or the title), never a path."""
     source = unquote(item.post_name).replace("\0", "") or item.title
-    slug = slugify(source.replace("/", " ").replace("\\", " "), regex_subs=_SLUG_SUBS)
+    slug = slugify(source.replace("/", " ").replace("\\", " "), regex_subs=SLUG_SUBS)
     slug = re.sub(r"[^a-z0-9-]+", "", slug.lower()).strip("-")
     if not slug or slug in RESERVED:
         slug = f"{item.post_type}-{item.post_id or 'x'}"
@@ -70,9 +69,7 @@ class PostWriter:
             )
             slug = f"{slug}-{item.post_id}"
         path = (folder / f"{slug}.md").resolve()
-        if not path.is_relative_to(self.content) or (
-            os.path.commonpath([self.content, path]) != str(self.content)
-        ):
+        if not path.is_relative_to(self.content):
             raise ValueError(f"{item.label}: {path} would leave the content folder")
         return slug, path
 
