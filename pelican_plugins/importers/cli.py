@@ -16,6 +16,7 @@ from pathlib import Path
 import signal
 import sqlite3
 import sys
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
@@ -166,11 +167,9 @@ def run(  # noqa: PLR0917
     return report
 
 
-def _quarantine(importer: object, db: Path, source: Path) -> None:
+def _quarantine(importer: Any, db: Path, source: Path) -> None:
     """Keep the raw text of each broken record next to the private database."""
-    reader = getattr(importer, "reader", None)
-    stream = getattr(reader, "stream", None)
-    for broken in getattr(stream, "broken", []):
+    for broken in importer.broken:
         name = f"{source.stem}-line{broken.line}.xml"
         atomic.write_bytes(db.parent / "quarantine" / name, broken.raw)
 

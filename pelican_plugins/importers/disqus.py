@@ -21,7 +21,7 @@ from pelican_plugins.importers.convert import (
     repair_threads,
 )
 from pelican_plugins.importers.report import Report
-from pelican_plugins.importers.xmlstream import Node, RecordStream, XMLRejected
+from pelican_plugins.importers.xmlstream import Broken, Node, RecordStream, XMLRejected
 from pelican_plugins.responses import sanitize
 from pelican_plugins.responses.model import Response
 
@@ -51,7 +51,6 @@ class DisqusImporter:
     def __init__(self, index: ArticleIndex, report: Report, writer: object = None):
         self.index = index
         self.report = report
-        self.reader: DisqusImporter | None = None
         self.cleaner: Cleaner | None = None
         self.stream: RecordStream | None = None
 
@@ -60,6 +59,11 @@ class DisqusImporter:
         """Say whether the first bytes look like a Disqus export."""
         head = peek[:8192].decode("utf-8", "replace")
         return "<disqus" in head and "disqus.com" in head
+
+    @property
+    def broken(self) -> list[Broken]:
+        """The records that could not be parsed, kept for quarantine."""
+        return self.stream.broken if self.stream else []
 
     def bytes_read(self) -> int:
         """Input bytes consumed so far, for the progress bar."""
@@ -79,9 +83,8 @@ class DisqusImporter:
         self.stream = RecordStream(
             self.cleaner.chunks(), canonical, {"thread", "post"}, b"</post>", _label
         )
-        self.reader = self
         threads: dict[str, Article | None] = {}
-        items: dict[str, tuple[Node, Article]] = {}
+        items: dict[str, tuple[Node, Article, str]] = {}
         for node in self.stream:
             if self.stream.target.root != "disqus":
                 raise XMLRejected("not a Disqus export: the root is not <disqus>")
@@ -90,7 +93,9 @@ class DisqusImporter:
                 threads[dsq] = self._thread_article(node)
                 continue
             thread = node.find("thread")
-            thread_id = id_part(thread.attrib.get(DSQ_ID, "")) if thread else ""
+            thread_id = (
+                id_part(thread.attrib.get(DSQ_ID, "")) if thread is not None else ""
+            )
             article = threads.get(thread_id)
             if not dsq:
                 self.report.dropped["Disqus post without dsq:id"] += 1
@@ -101,29 +106,26 @@ class DisqusImporter:
                 )
                 self.report.unmatched_responses += 1
             else:
-                items.setdefault(f"disqus-{dsq}", (node, article))
-        self.report.repair_count = self.cleaner.repair_count
+                items.setdefault(f"disqus-{dsq}", (node, article, thread_id))
         self.report.repairs.extend(
             f"line {r.line}: {r.detail}" for r in self.cleaner.repairs
         )
-        for broken in self.stream.broken:
-            self.report.quarantined.append(f"line {broken.line}: {broken.error}")
+        self.report.add_parse(self.cleaner, self.stream.broken)
         parents = {}
-        for rid, (node, _) in items.items():
+        for rid, (node, _, _) in items.items():
             parent = node.find("parent")
             pid = id_part(parent.attrib.get(DSQ_ID, "")) if parent is not None else ""
             parents[rid] = f"disqus-{pid}" if pid else None
         parents, warnings = repair_threads(parents)
         self.report.warnings.extend(warnings)
         for rid in sorted(items):
-            node, article = items[rid]
-            yield self._response(rid, node, article, parents[rid])
+            node, article, thread_id = items[rid]
+            yield self._response(rid, node, article, parents[rid], thread_id)
 
     def _response(
-        self, rid: str, node: Node, article: Article, parent: str | None
+        self, rid: str, node: Node, article: Article, parent: str | None, thread: str
     ) -> Response:
-        thread = node.find("thread")
-        extra: dict = {"disqus_thread": thread.attrib.get(DSQ_ID, "") if thread else ""}
+        extra: dict = {"disqus_thread": thread}
         status = "approved"
         if _true(node, "isSpam"):
             status = "spam"

@@ -40,6 +40,8 @@ def _text(value: object) -> str:
 class Jf2Importer:
     """Read a JF2 feed's ``children`` into responses."""
 
+    broken: tuple = ()  # JSON is read whole: no record is quarantined
+
     name = "jf2"
 
     def __init__(self, index: ArticleIndex, report: Report, writer: object = None):

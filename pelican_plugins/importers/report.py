@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rich.console import Console
 from rich.table import Table
 
+from pelican_plugins.importers.clean import Cleaner
+from pelican_plugins.importers.xmlstream import Broken
 from pelican_plugins.responses.store import MergeReport
 
 SHOWN = 20  # list at most this many lines of each kind
@@ -32,6 +35,16 @@ class Report:
     posts_written: list[str] = field(default_factory=list)
     fatal: str | None = None
     rejected: bool = False
+
+    def add_parse(self, cleaner: Cleaner, broken: Iterable[Broken]) -> None:
+        """Record the byte cleaner's repair total and every quarantined record."""
+        self.repair_count = cleaner.repair_count
+        hidden = cleaner.repair_count - len(cleaner.repairs)
+        if hidden:
+            self.repairs.append(f"… and {hidden} more repairs of the same kinds")
+        self.quarantined.extend(
+            f"record at line {b.line} (after {b.after}): {b.error}" for b in broken
+        )
 
     def add_merge(self, merged: MergeReport) -> None:
         """Fold one store merge into the totals."""

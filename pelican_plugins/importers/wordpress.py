@@ -19,6 +19,7 @@ from pelican_plugins.importers.convert import (
 from pelican_plugins.importers.posts import PostWriter
 from pelican_plugins.importers.report import Report
 from pelican_plugins.importers.wxr import WxrComment, WxrItem, WxrReader
+from pelican_plugins.importers.xmlstream import Broken
 from pelican_plugins.responses import sanitize
 from pelican_plugins.responses.model import Response
 
@@ -82,14 +83,12 @@ class WordPressImporter:
                 continue
             yield from self.item_responses(item, article, site)
         self._log_repairs(None)
-        self.report.repair_count = reader.cleaner.repair_count
-        hidden = reader.cleaner.repair_count - len(reader.cleaner.repairs)
-        if hidden:
-            self.report.repairs.append(f"… and {hidden} more repairs of the same kinds")
-        for broken in reader.stream.broken:
-            self.report.quarantined.append(
-                f"record at line {broken.line} (after {broken.after}): {broken.error}"
-            )
+        self.report.add_parse(reader.cleaner, reader.stream.broken)
+
+    @property
+    def broken(self) -> list[Broken]:
+        """The records that could not be parsed, kept for quarantine."""
+        return self.reader.stream.broken if self.reader else []
 
     def _article(self, item: WxrItem) -> Article | None:
         found = self.index.match(

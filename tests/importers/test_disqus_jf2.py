@@ -146,3 +146,16 @@ def test_jf2_feed(tmp_path):
     assert items["jf2-17"].source_title == "Q&A evil"
     assert len(report.unmatched) == 1
     assert sum(report.dropped.values()) == 2
+
+
+def test_a_broken_disqus_post_is_quarantined_and_the_rest_imports(tmp_path):  # A11
+    content = site(tmp_path, "a-post")
+    broken = DISQUS.replace(
+        "<message>spam</message>", "<message><![CDATA[]]>]]></message>"
+    )
+    report = import_text(tmp_path, broken, content, kind="disqus")
+    assert len(report.quarantined) == 1
+    assert "disqus-3" not in stored(tmp_path, content)
+    assert "disqus-1" in stored(tmp_path, content)
+    kept = list((tmp_path / "var" / "quarantine").iterdir())
+    assert len(kept) == 1 and b'dsq:id="3"' in kept[0].read_bytes()
