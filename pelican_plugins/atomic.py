@@ -8,22 +8,31 @@ from pathlib import Path
 import tempfile
 
 
-def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write *data* to *path* through a synced temporary file and an atomic rename."""
+def write_bytes(
+    path: str | os.PathLike[str], data: bytes, *, sync: bool = True
+) -> None:
+    """Write *data* to *path* through a temporary file and an atomic rename.
+
+    With ``sync`` the file and the rename are fsynced before returning. Bulk
+    writers pass ``sync=False`` and call ``os.sync()`` once for the batch: a
+    reader still never sees half a file.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    _sync_directory(target.parent)
+    if sync:
+        _sync_directory(target.parent)
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> None:

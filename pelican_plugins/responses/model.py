@@ -48,10 +48,6 @@ class Response:
     origin: str = ""
     extra: dict | None = None
 
-    def public(self) -> dict:
-        """Return the fields that may be published, as a JSON-ready dict."""
-        return {name: getattr(self, name) for name in PUBLIC_FIELDS}
-
 
 def check_key(key: str) -> str:
     """Return *key* lowercased, or raise ValueError if it could escape a folder."""

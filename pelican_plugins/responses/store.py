@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 import contextlib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from itertools import islice
 import json
 import os
 from pathlib import Path
 import sqlite3
-import tempfile
 
 from pelican_plugins import atomic
 from pelican_plugins.responses.model import (
@@ -79,12 +78,6 @@ def public_path(responses_dir: Path, key: str) -> Path:
     if not path.is_relative_to(base) or path.parent != base:
         raise ValueError(f"invalid responses key {key!r}")
     return path
-
-
-def dump_public(key: str, items: Iterable[Response]) -> str:
-    """Render the public file of one article: approved items, sorted by (date, id)."""
-    approved = [item.public() for item in items if item.status == "approved"]
-    return _dump(check_key(key), approved)
 
 
 def _dump(key: str, public: list[dict]) -> str:
@@ -170,12 +163,12 @@ class ResponseStore:
                 for incoming in chunk:
                     key = check_key(incoming.key)
                     item = (
-                        incoming if key == incoming.key else _replace(incoming, key=key)
+                        incoming if key == incoming.key else replace(incoming, key=key)
                     )
                     seen.add(key)
                     old = existing.get(item.id)
                     if old is not None and old[1]:
-                        item = _replace(item, status=old[0].status)
+                        item = replace(item, status=old[0].status)
                     if old is not None and old[0] == item:
                         report.unchanged += 1
                         continue
@@ -228,10 +221,7 @@ class ResponseStore:
                 continue
             data = _dump(key, items).encode("utf-8")
             if data != current:
-                if durable:
-                    atomic.write_bytes(path, data)
-                else:
-                    _replace_file(path, data)
+                atomic.write_bytes(path, data, sync=durable)
                 changed.append(key)
         if changed and not durable:
             os.sync()  # one flush for the whole batch instead of two fsyncs per file
@@ -250,7 +240,7 @@ class ResponseStore:
                 (status, response_id),
             )
         self.export([found[0].key])
-        return _replace(found[0], status=status)
+        return replace(found[0], status=status)
 
     def delete(self, response_id: str) -> None:
         """Remove one item from both stores; its replies become top-level."""
@@ -286,23 +276,3 @@ class ResponseStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _replace_file(path: Path, data: bytes) -> None:
-    """Temp file + rename without fsync: never half a file, durable after os.sync()."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def _replace(item: Response, **changes: object) -> Response:
-    values = {name: getattr(item, name) for name in _FIELDS}
-    values.update(changes)
-    return Response(**values)
