@@ -280,6 +280,12 @@ def test_hand_edited_hostile_json_is_sanitized_at_render_time(
 def test_noncharacters_never_break_the_feeds(blog: Path, tmp_path: Path) -> None:
     # U+FFFE and U+FFFF are valid in a JSON string but not in XML 1.0: one such
     # character in a stored body would make every response feed unreadable.
+    # So is one in the post's own title (the per-post feed's <title>).
+    write_post(
+        blog / "posts",
+        "none.md",
+        POST.format(title="Quiet\ufffeTitle", n=3, slug="quiet", extra=""),
+    )
     path = blog / "responses" / "quiet.json"
     path.write_text(
         json.dumps(
@@ -309,6 +315,7 @@ def test_noncharacters_never_break_the_feeds(blog: Path, tmp_path: Path) -> None
         odd = [e for e in entries if "#comment-odd" in e.findtext("a:id", "", ns)]
         assert len(odd) == 1
         assert "beforeafter" in odd[0].findtext("a:content", "", ns)
+        assert odd[0].findtext("a:title", "", ns).startswith("Comment by Odd Name on")
     page = soup(site / "2021/03/quiet/index.html")
     text = page.select_one("#comment-odd .comment-content").get_text()
     assert text == "beforeafter"

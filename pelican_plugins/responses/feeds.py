@@ -14,12 +14,8 @@ from xml.sax.saxutils import quoteattr
 
 from markupsafe import Markup
 
+from pelican_plugins.responses.sanitize import plain_text
 from pelican_plugins.responses.view import ResponseView
-
-# XML 1.0 cannot carry C0 controls other than tab, newline and carriage return.
-_NOT_XML = dict.fromkeys(
-    [c for c in range(0x20) if c not in (9, 10, 13)] + [0xFFFE, 0xFFFF]
-)
 
 
 def entry_title(view: ResponseView, post_title: str) -> str:
@@ -57,18 +53,14 @@ def render_feed(
     """
     parts = []
     updated = ""
-    plain_titles: dict[str, str] = {}  # one post's title recurs in all its entries
     for post_title, post_url, view in entries:
-        plain = plain_titles.get(post_title)
-        if plain is None:
-            plain = plain_titles[post_title] = post_title.translate(_NOT_XML)
         url = f"{site_url}/{post_url}#comment-{view.anchor}"
         stamp = view.date_iso
         updated = max(updated, stamp)
         uri = f"<uri>{_text(view.author_url)}</uri>" if view.author_url else ""
-        # Post titles come from Pelican (controls removed above); the names and
-        # titles of responses were stripped of controls by the view.
-        heading = entry_title(view, plain)
+        # Post titles were made plain text in write_feeds; the names and titles
+        # of responses were stripped of controls by the view.
+        heading = entry_title(view, post_title)
         parts.append(
             "<entry>"
             f"<title>{_text(heading)}</title>"
@@ -105,8 +97,9 @@ def write_feeds(
         responses = getattr(article, "responses", None)
         if responses is None or not responses.items:
             continue
-        title = Markup(article.title).striptags()
-        url = article.url  # Pelican recomputes .url on every access: read it once
+        # One line without controls: XML 1.0 cannot carry them, in any title.
+        title = plain_text(Markup(article.title).striptags())
+        url = article.url
         triples = [(title, url, view) for view in responses.items]
         everything.extend(triples)
         if per_post:
