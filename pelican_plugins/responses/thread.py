@@ -61,7 +61,7 @@ def build_threads(
     listed right after its parent, at the same level. *newest_first* reverses
     the top-level threads only (WordPress's comment_order = desc).
     """
-    ordered = _unique(sorted(items, key=lambda item: (item.date, item.id)))
+    ordered = unique_by_date(items)
     parent = break_parents(ordered)
     replies: dict[str | None, list[Threadable]] = defaultdict(list)
     for item in ordered:
@@ -114,11 +114,11 @@ def count_nodes(nodes: Iterable[Node]) -> int:
     return total
 
 
-def _unique(items: list[Threadable]) -> list[Threadable]:
-    """Keep the first of any repeated id: one id, one permalink."""
+def unique_by_date(items: Iterable[Threadable]) -> list[Threadable]:
+    """Sort by (date, id); keep the first of any repeated id: one id, one permalink."""
     seen: set[str] = set()
     kept = []
-    for item in items:
+    for item in sorted(items, key=lambda item: (item.date, item.id)):
         if item.id not in seen:
             seen.add(item.id)
             kept.append(item)

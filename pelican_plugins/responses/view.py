@@ -16,7 +16,12 @@ import nh3
 
 from pelican_plugins.responses.model import LINKBACK_TYPES, TYPES
 from pelican_plugins.responses.sanitize import Rejected, clean, plain_text, safe_url
-from pelican_plugins.responses.thread import Node, build_threads, flatten
+from pelican_plugins.responses.thread import (
+    Node,
+    build_threads,
+    flatten,
+    unique_by_date,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -161,10 +166,7 @@ def make_view(record: dict, zone: tzinfo, date_format: str) -> ResponseView | No
         logger.warning("responses: %s body withheld (%s)", record["id"], error)
         content = ""
     raw_name = record.get("author_name")
-    if isinstance(raw_name, str):
-        name, initial, hue = _author(raw_name)
-    else:
-        name, initial, hue = _author(display_name(raw_name))
+    name, initial, hue = _author(str(raw_name or ""))
     source_title = record.get("source_title")
     parent = record.get("parent")
     return ResponseView(
@@ -196,21 +198,21 @@ def assemble(
     feed_url: str | None = None,
 ) -> Responses:
     """Turn one article's public records into its :class:`Responses`."""
-    views = [view for r in records if (view := make_view(r, zone, date_format))]
-    _set_anchors(views)
+    # Every usable response is listed once: threads keep orphans and cycles.
+    items = unique_by_date(
+        view for r in records if (view := make_view(r, zone, date_format))
+    )
+    _set_anchors(items)
     newest_first = options["RESPONSES_ORDER"] == "desc"
     merged = options["RESPONSES_MERGE_PINGS"]
-    comments = views if merged else [v for v in views if not v.is_ping]
+    comments = items if merged else [v for v in items if not v.is_ping]
     threads = build_threads(
         comments, max_depth=options["RESPONSES_MAX_DEPTH"], newest_first=newest_first
     )
     flat = flatten(threads)
-    pings = [] if merged else _unique_pings(v for v in views if v.is_ping)
+    pings = [] if merged else [v for v in items if v.is_ping]
     if newest_first:
         pings.reverse()
-    listed = {node.item.id for node, _, _ in flat}
-    listed.update(ping.id for ping in pings)
-    items = _unique_pings(v for v in views if v.id in listed)
     thread_rows = [
         Row(node.item, node.depth, opens, closes) for node, opens, closes in flat
     ]
@@ -232,14 +234,3 @@ def assemble(
         form_action=options["RESPONSES_FORM_ACTION"],
         feed_url=feed_url if items else None,
     )
-
-
-def _unique_pings(views: Any) -> list[ResponseView]:
-    """Sort by (date, id), keeping the first of any repeated id."""
-    seen: set[str] = set()
-    kept = []
-    for view in sorted(views, key=lambda v: (v.date, v.id)):
-        if view.id not in seen:
-            seen.add(view.id)
-            kept.append(view)
-    return kept
