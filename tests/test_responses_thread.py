@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC
 from zoneinfo import ZoneInfo
@@ -10,10 +11,20 @@ from pelican_plugins.responses.settings import SPEC
 from pelican_plugins.responses.thread import (
     Node,
     build_threads,
-    count_nodes,
     flatten,
 )
 from pelican_plugins.responses.view import assemble, display_name, excerpt, make_view
+
+
+def count_nodes(nodes: Iterable[Node]) -> int:
+    """Count every node of a forest (what a list of threads will show)."""
+    total = 0
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        total += 1
+        stack.extend(node.children)
+    return total
 
 
 @dataclass

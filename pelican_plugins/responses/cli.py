@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from pelican_plugins.config import defaults
 from pelican_plugins.responses import settings as plugin_settings
 from pelican_plugins.responses.model import STATUSES, Response
 from pelican_plugins.responses.store import ResponseStore
@@ -84,7 +85,7 @@ def parser() -> argparse.ArgumentParser:
 def locations(args: argparse.Namespace) -> tuple[Path, Path]:
     """Resolve the responses folder and database from the settings file and flags."""
     conf = Path(args.settings)
-    options = plugin_settings.load({})
+    options = defaults(plugin_settings.SPEC)
     content, base = Path("content"), Path()
     if conf.is_file():
         settings = read_settings(str(conf))

@@ -103,17 +103,6 @@ def flatten(nodes: Sequence[Node]) -> list[tuple[Node, bool, int]]:
     return out
 
 
-def count_nodes(nodes: Iterable[Node]) -> int:
-    """Count every node of a forest (what a list of threads will show)."""
-    total = 0
-    stack = list(nodes)
-    while stack:
-        node = stack.pop()
-        total += 1
-        stack.extend(node.children)
-    return total
-
-
 def unique_by_date(items: Iterable[Threadable]) -> list[Threadable]:
     """Sort by (date, id); keep the first of any repeated id: one id, one permalink."""
     seen: set[str] = set()
