@@ -13,7 +13,6 @@ import pytest
 
 from bench.corpus import generate
 from pelican_plugins.importers.cli import KILL_AFTER_ENV
-from pelican_plugins.responses.store import ResponseStore
 from tests.importers.wxrdoc import (
     comment,
     import_text,
@@ -158,36 +157,18 @@ def test_killed_import_completes_on_rerun_without_duplicates(tmp_path):  # A15
     clean, killed = tmp_path / "clean", tmp_path / "killed"
     for folder in (clean, killed):
         shutil.copytree(corpus / "content", folder / "content")
-    args = ["--batch-size", "100"]
-    done = cli(
-        "wordpress",
-        export,
-        "--content",
-        killed / "content",
-        "--db",
-        killed / "db.sqlite3",
-        *args,
-        env={KILL_AFTER_ENV: "3"},
-    )
+
+    def wp_import(folder: Path, *extra: str, env: dict | None = None):
+        db = folder / "db.sqlite3"
+        args = ["--content", folder / "content", "--db", db, *extra]
+        return cli("wordpress", export, *args, env=env)
+
+    done = wp_import(killed, "--batch-size", "100", env={KILL_AFTER_ENV: "3"})
     assert done.returncode == -signal.SIGKILL
     assert 0 < len(stored_at(killed)) < 600
-    rerun = cli(
-        "wordpress",
-        export,
-        "--content",
-        killed / "content",
-        "--db",
-        killed / "db.sqlite3",
-    )
+    rerun = wp_import(killed)
     assert rerun.returncode == 0, rerun.stdout
-    first = cli(
-        "wordpress",
-        export,
-        "--content",
-        clean / "content",
-        "--db",
-        clean / "db.sqlite3",
-    )
+    first = wp_import(clean)
     assert first.returncode == 0
     assert tree_bytes(killed / "content") == tree_bytes(clean / "content")
     assert stored_at(killed) == stored_at(clean)
@@ -195,8 +176,4 @@ def test_killed_import_completes_on_rerun_without_duplicates(tmp_path):  # A15
 
 
 def stored_at(folder: Path) -> dict:
-    db = folder / "db.sqlite3"
-    if not db.exists():
-        return {}
-    with ResponseStore(folder / "content" / "responses", db) as store:
-        return {r.id: r for r in store.list()}
+    return stored(folder, folder / "content", db=folder / "db.sqlite3")

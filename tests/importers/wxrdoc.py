@@ -137,9 +137,9 @@ def import_text(
     return run(kind, path, content, tmp / "var" / "responses.sqlite3", **kw)
 
 
-def stored(tmp: Path, content: Path) -> dict[str, Response]:
-    """Every response in the private store, by id."""
-    db = tmp / "var" / "responses.sqlite3"
+def stored(tmp: Path, content: Path, db: Path | None = None) -> dict[str, Response]:
+    """Every response in the private store (default ``tmp/var/``), by id."""
+    db = db or tmp / "var" / "responses.sqlite3"
     if not db.exists():
         return {}
     with ResponseStore(content / "responses", db) as store:
