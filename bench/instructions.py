@@ -3,7 +3,7 @@
 Wall time on small shared machines swings by about ±10%, which hides costs of
 a few percent. Valgrind's callgrind counts executed instructions instead. The
 count is not exact either: Python's hash seed and the memory layout move it by
-up to about 0.5% of a build. So every variant is built once per hash seed, and
+up to about 1% of a build. So every variant is built once per hash seed, and
 each figure is the median over seeds of a ratio taken within one seed.
 
 Usage: python bench/instructions.py [--posts 500] [--hash-seeds 1 2 3] [--jobs 2]
