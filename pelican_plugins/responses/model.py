@@ -8,6 +8,8 @@ import re
 TYPES = ("comment", "pingback", "trackback", "webmention")
 STATUSES = ("approved", "pending", "spam", "trash")  # only "approved" is ever public
 LINKBACK_TYPES = ("pingback", "trackback", "webmention")
+#: What a webmention's source says it is (its h-entry); no kind reads as "mention".
+KINDS = ("reply", "like", "repost", "bookmark", "mention")
 
 #: Fields written to content/responses/<key>.json; everything else stays in SQLite.
 PUBLIC_FIELDS = (
@@ -21,6 +23,8 @@ PUBLIC_FIELDS = (
     "source_url",
     "source_title",
 )
+#: Public fields a file may lack: files written before them stay readable.
+OPTIONAL_PUBLIC_FIELDS = ("kind",)
 
 _ID = re.compile(r"[a-z0-9][a-z0-9.-]*\Z")
 _KEY = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")

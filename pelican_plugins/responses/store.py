@@ -17,6 +17,7 @@ import sqlite3
 
 from pelican_plugins import atomic
 from pelican_plugins.responses.model import (
+    OPTIONAL_PUBLIC_FIELDS,
     PUBLIC_FIELDS,
     STATUSES,
     Response,
@@ -86,7 +87,7 @@ def _dump(key: str, public: list[dict]) -> str:
     return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-_PUBLIC = frozenset(PUBLIC_FIELDS)
+_PUBLIC = frozenset(PUBLIC_FIELDS + OPTIONAL_PUBLIC_FIELDS)
 
 
 def load_public(responses_dir: Path, key: str) -> list[dict]:
