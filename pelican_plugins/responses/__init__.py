@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from pelican import signals
 
 from pelican_plugins.responses import settings as plugin_settings
-from pelican_plugins.responses.endpoints import endpoints, target_url
+from pelican_plugins.responses.endpoints import receiver_endpoints, target_url
 from pelican_plugins.responses.feeds import write_feeds
 from pelican_plugins.responses.model import check_key
 from pelican_plugins.responses.store import load_public
@@ -48,7 +48,7 @@ def attach(generator: Any) -> None:
     zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
     date_format = settings.get("DEFAULT_DATE_FORMAT", "%B %-d, %Y")
     per_post_feed = options["RESPONSES_ARTICLE_FEED_ATOM"]
-    receiver = endpoints(options["RESPONSES_RECEIVER_URL"])
+    receiver = receiver_endpoints(options["RESPONSES_RECEIVER_URL"])
     site_url = settings.get("SITEURL") or ""
     # Shared with every generator's templates: pages advertise the endpoints too.
     generator.context["responses_endpoints"] = receiver

@@ -70,7 +70,7 @@ def receiver_base(value: Any) -> str | None:
     return urlunsplit((parts.scheme.lower(), netloc, path, "", ""))
 
 
-def endpoints(receiver_url: str | None) -> Endpoints | None:
+def receiver_endpoints(receiver_url: str | None) -> Endpoints | None:
     """Derive every endpoint from the base address (None: no usable receiver)."""
     base = receiver_base(receiver_url)
     if base is None:
@@ -108,7 +108,7 @@ def target_url(site_url: str | None, url: str) -> str:
 def reply_url(found: Endpoints, target: str, parent: str) -> str:
     """Link the receiver's no-JavaScript reply page for one parent response.
 
-    >>> e = endpoints("https://example.org/r/")
+    >>> e = receiver_endpoints("https://example.org/r/")
     >>> reply_url(e, "/2019/03/slug/", "wp-old.example-12")
     'https://example.org/r/comments/reply?target=/2019/03/slug/&parent=wp-old.example-12'
     """
