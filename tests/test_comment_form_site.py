@@ -67,6 +67,8 @@ def test_form_fields_follow_the_receiver_contract(blog: Path, tmp_path: Path) ->
     form = respond.select_one("form#commentform")
     assert form["method"] == "post"
     assert form["action"] == "https://r.example/receiver/comments"
+    assert form["data-token-url"] == "https://r.example/receiver/comments/token"
+    assert page.select_one("script[src$='/js/comment-reply.js'][defer]")
     fields = {f["name"]: f for f in form.select("input, textarea")}
     assert set(fields) == {
         "comment",
@@ -196,6 +198,9 @@ def test_form_action_setting_overrides_only_the_form(
         "https://elsewhere.example/post-comment"
     )
     assert page.select_one("link[rel=pingback]")["href"].startswith(RECEIVER)
+    # The receiver's token and reply script are no use to another service.
+    assert not page.select_one("#commentform").has_attr("data-token-url")
+    assert page.select_one("script[src$='/js/comment-reply.js']") is None
     alone = build(
         tmp_path / "alone",
         content=blog,

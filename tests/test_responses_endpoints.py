@@ -126,11 +126,12 @@ def test_reply_url_round_trips_awkward_values() -> None:
 def test_bad_receiver_setting_warns_and_falls_back(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    # A value no other test uses: Pelican's log filter drops repeated warnings.
     assert (
-        load({"RESPONSES_RECEIVER_URL": "receiver.example"})["RESPONSES_RECEIVER_URL"]
+        load({"RESPONSES_RECEIVER_URL": "no-scheme.example"})["RESPONSES_RECEIVER_URL"]
         is None
     )
-    assert "responses: invalid RESPONSES_RECEIVER_URL ('receiver.example')" in (
+    assert "responses: invalid RESPONSES_RECEIVER_URL ('no-scheme.example')" in (
         caplog.text
     )
     good = load({"RESPONSES_RECEIVER_URL": "https://r.example/"})
@@ -222,3 +223,7 @@ def test_reply_links_follow_max_depth_and_skip_linkbacks() -> None:
     assert all(row.reply_url is None for row in closed.rows)
     assert closed.form_action is None
     assert view(records).form_action == "https://r.example/comments"
+    assert view(records).token_url == "https://r.example/comments/token"
+    other = view(records, RESPONSES_FORM_ACTION="https://o.example/c")
+    assert (other.form_action, other.token_url) == ("https://o.example/c", None)
+    assert closed.token_url is None

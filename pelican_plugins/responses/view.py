@@ -139,6 +139,9 @@ class Responses:
     reactions: tuple[Reaction, ...] = ()
     # The post's address as the form sends it (see endpoints.target_url).
     target: str = ""
+    # The receiver's token endpoint, when the form posts to that receiver (the
+    # optional script fills the form's token from it).
+    token_url: str | None = None
 
     @property
     def count(self) -> int:
@@ -294,6 +297,8 @@ def assemble(
         if rows:
             rows[0].start = name
             rows[-1].end = True
+    action = comment_form_action(options["RESPONSES_FORM_ACTION"], receiver)
+    posts_to_receiver = receiver is not None and action == receiver.comments
     return Responses(
         key=key,
         threads=threads,
@@ -304,8 +309,9 @@ def assemble(
         ping_count=len(pings),
         merged=merged,
         avatars=options["RESPONSES_AVATARS"],
-        form_action=comment_form_action(options["RESPONSES_FORM_ACTION"], receiver),
+        form_action=action,
         feed_url=feed_url if items else None,
         reactions=reactions(everything),
         target=target,
+        token_url=receiver.token if posts_to_receiver else None,
     )

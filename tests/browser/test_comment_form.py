@@ -44,6 +44,17 @@ class _Receiver(http.server.BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         fields = parse_qs(parts.query, keep_blank_values=True)
         self.server.requests.append(("GET", parts.path, fields))  # type: ignore[attr-defined]
+        if parts.path == "/comments/token":
+            # JSON for the site's own origin only, as the receiver answers it.
+            origin = self.server.site_url  # type: ignore[attr-defined]
+            data = b'{"token": "tok-123"}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Access-Control-Allow-Origin", origin)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
         # An icon of its own, so the browser asks for nothing else.
         body = (
             b'<!DOCTYPE html><title>Reply</title><link rel="icon" href="data:,">'
@@ -197,3 +208,55 @@ def test_open_names_list_and_shown_notice_pass_axe(page: Any, scheme: str) -> No
     assert _width(page, ".reaction-like .reaction-names") > 50
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.fixture
+def with_js(browser: object, wired_site: str) -> Iterator[object]:
+    """A page with JavaScript on, on the wired sample blog."""
+    context = browser.new_context(base_url=wired_site)  # type: ignore[attr-defined]
+    tab = context.new_page()
+    tab.console_errors = []
+    tab.on(
+        "console",
+        lambda m: tab.console_errors.append(m.text) if m.type == "error" else None,
+    )
+    yield tab
+    context.close()
+
+
+def test_script_moves_the_form_under_the_comment_and_back(
+    with_js: Any, receiver: http.server.ThreadingHTTPServer
+) -> None:
+    page = with_js
+    page.goto(POST)
+    page.get_by_role("link", name="Reply to Tomás Ruiz").click()
+    assert page.url.endswith(POST)  # no navigation: the form came to the comment
+    assert page.locator("#li-comment-104 > #respond").count() == 1
+    assert page.input_value("#commentform input[name=parent]") == (
+        "wp-listeningback.example-104"
+    )
+    assert page.inner_text("#reply-title").startswith("Leave a Reply to Tomás Ruiz")
+    assert page.evaluate("document.activeElement.id") == "comment"
+    # Focusing the form fetched a token, so the receiver can skip its confirm page.
+    page.wait_for_function(
+        "document.querySelector('#commentform [name=token]').value === 'tok-123'"
+    )
+    page.click("#cancel-comment-reply-link")
+    assert page.locator("#li-comment-104 #respond").count() == 0
+    assert page.input_value("#commentform input[name=parent]") == ""
+    assert page.inner_text("#reply-title").strip() == "Leave a Reply"
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
+        "Reply to Tomás Ruiz"
+    )
+    page.get_by_role("link", name="Reply to Marit Olsen").first.click()
+    page.fill("#comment", "Same here.")
+    page.fill("#author", "Lena")
+    page.fill("#email", "lena@mail.example")
+    with page.expect_navigation():
+        page.click("#commentform button[type=submit]")
+    method, path, fields = receiver.requests[-1]  # type: ignore[attr-defined]
+    assert (method, path) == ("POST", "/comments")
+    assert fields["parent"] == ["wp-listeningback.example-101"]
+    assert fields["token"] == ["tok-123"]
+    assert page.locator(NOTICE).is_visible()
+    assert page.console_errors == []
