@@ -3,7 +3,7 @@
 ``RESPONSES_RECEIVER_URL`` names the receiver's base address; every endpoint the
 site advertises or posts to (webmention, pingback, the comment form, reply and
 token pages) is a fixed path below it. The theme, the plugin and the receiver all
-ask :func:`endpoints` rather than joining paths themselves (docs/comment-form.md).
+ask :func:`receiver_endpoints` rather than joining paths (docs/comment-form.md).
 """
 
 from __future__ import annotations
