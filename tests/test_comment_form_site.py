@@ -5,31 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from bs4 import BeautifulSoup
 import pytest
 
-from pelican_plugins.responses.model import Response
 from pelican_plugins.responses.store import ResponseStore
 from tests.support import build, html_pages, soup, write_post
+from tests.test_responses_site import item
 
 RECEIVER = "https://r.example/receiver"
 SITE = "https://blog.example"
 POST = "Title: {title}\nDate: 2021-0{n}-01 10:00\nSlug: {slug}\n\nBody {n}.\n"
-
-
-def comment(n: int, key: str, **over: object) -> Response:
-    values: dict = {
-        "id": f"c-{n}",
-        "key": key,
-        "type": "comment",
-        "status": "approved",
-        "parent": None,
-        "author_name": f"Reader {n}",
-        "author_url": None,
-        "date": f"2021-05-{n:02d}T10:00:00Z",
-        "content_html": f"<p>Comment {n}</p>",
-    }
-    values.update(over)
-    return Response(**values)
 
 
 @pytest.fixture
@@ -39,17 +24,19 @@ def blog(tmp_path: Path) -> Path:
     write_post(content / "posts", "b.md", POST.format(title="Beta", n=2, slug="beta"))
     write_post(content / "pages", "p.md", "Title: Contact\nSlug: contact\n\nHello.\n")
     items = [
-        comment(1, "alpha", author_name='Ann <b>"Q"</b>'),
-        comment(2, "alpha", parent="c-1"),
-        comment(3, "alpha", parent="c-2"),
-        comment(4, "alpha", type="pingback", source_url="https://p.example/"),
+        item(1, "alpha", author_name='Ann <b>"Q"</b>'),
+        item(2, "alpha", parent="t-1"),
+        item(3, "alpha", parent="t-2"),
+        item(4, "alpha", type="pingback", source_url="https://p.example/"),
     ]
     with ResponseStore(content / "responses", tmp_path / "db.sqlite3") as store:
         store.merge(items)
     return content
 
 
-def test_form_fields_follow_the_receiver_contract(blog: Path, tmp_path: Path) -> None:
+@pytest.fixture
+def alpha(blog: Path, tmp_path: Path) -> BeautifulSoup:
+    """Post "Alpha" built with SITEURL, a receiver and RESPONSES_MAX_DEPTH = 3."""
     site = build(
         tmp_path / "out",
         content=blog,
@@ -57,7 +44,11 @@ def test_form_fields_follow_the_receiver_contract(blog: Path, tmp_path: Path) ->
         RESPONSES_RECEIVER_URL=RECEIVER,
         RESPONSES_MAX_DEPTH=3,
     )
-    page = soup(site / "2021/01/alpha/index.html")
+    return soup(site / "2021/01/alpha/index.html")
+
+
+def test_form_fields_follow_the_receiver_contract(alpha: BeautifulSoup) -> None:
+    page = alpha
     respond = page.select_one("section#respond")
     assert respond.select_one("#reply-title").get_text() == "Leave a Reply"
     notes = respond.select_one(".comment-notes").get_text(" ", strip=True)
@@ -112,19 +103,12 @@ def test_form_fields_follow_the_receiver_contract(blog: Path, tmp_path: Path) ->
 
 
 def test_reply_links_open_the_receiver_reply_page_up_to_max_depth(
-    blog: Path, tmp_path: Path
+    alpha: BeautifulSoup, blog: Path, tmp_path: Path
 ) -> None:
-    site = build(
-        tmp_path / "out",
-        content=blog,
-        SITEURL=SITE,
-        RESPONSES_RECEIVER_URL=RECEIVER,
-        RESPONSES_MAX_DEPTH=3,
-    )
-    page = soup(site / "2021/01/alpha/index.html")
+    page = alpha
     links = {a.find_parent("li")["id"]: a for a in page.select("a.comment-reply-link")}
-    assert sorted(links) == ["li-comment-c-1", "li-comment-c-2"]  # c-3 is at depth 3
-    first = links["li-comment-c-1"]
+    assert sorted(links) == ["li-comment-t-1", "li-comment-t-2"]  # t-3 is at depth 3
+    first = links["li-comment-t-1"]
     assert first.get_text() == "Reply"
     # Names are plain text: markup in one is shown as typed, never parsed.
     assert first["aria-label"] == 'Reply to Ann <b>"Q"</b>'
@@ -135,9 +119,9 @@ def test_reply_links_open_the_receiver_reply_page_up_to_max_depth(
     )
     assert parse_qs(parts.query) == {
         "target": [f"{SITE}/2021/01/alpha/"],
-        "parent": ["c-1"],
+        "parent": ["t-1"],
     }
-    assert page.select_one("#comment-c-4 a.comment-reply-link") is None  # a ping
+    assert page.select_one("#comment-t-4 a.comment-reply-link") is None  # a ping
     flat = build(
         tmp_path / "flat",
         content=blog,
@@ -184,35 +168,33 @@ def test_without_a_receiver_comments_are_closed_and_nothing_is_advertised(
     assert alpha.select_one("#comments-title")  # approved comments still show
 
 
+ELSEWHERE = "https://elsewhere.example/post-comment"
+
+
+@pytest.mark.parametrize("receiver", [RECEIVER, None])
 def test_form_action_setting_overrides_only_the_form(
-    blog: Path, tmp_path: Path
+    blog: Path, tmp_path: Path, receiver: str | None
 ) -> None:
     site = build(
         tmp_path / "out",
         content=blog,
-        RESPONSES_RECEIVER_URL=RECEIVER,
-        RESPONSES_FORM_ACTION="https://elsewhere.example/post-comment",
+        RESPONSES_RECEIVER_URL=receiver,
+        RESPONSES_FORM_ACTION=ELSEWHERE,
     )
     page = soup(site / "2021/01/alpha/index.html")
-    assert page.select_one("#commentform")["action"] == (
-        "https://elsewhere.example/post-comment"
-    )
-    assert page.select_one("link[rel=pingback]")["href"].startswith(RECEIVER)
+    form = page.select_one("#commentform")
+    assert form["action"] == ELSEWHERE
     # The receiver's token and reply script are no use to another service.
-    assert not page.select_one("#commentform").has_attr("data-token-url")
+    assert not form.has_attr("data-token-url")
     assert page.select_one("script[src$='/js/comment-reply.js']") is None
-    alone = build(
-        tmp_path / "alone",
-        content=blog,
-        RESPONSES_RECEIVER_URL=None,
-        RESPONSES_FORM_ACTION="https://elsewhere.example/post-comment",
-    )
-    page = soup(alone / "2021/01/alpha/index.html")
-    assert page.select_one("#commentform")["action"] == (
-        "https://elsewhere.example/post-comment"
-    )
-    assert page.select_one("link[rel=pingback]") is None
-    assert page.select_one(".comment-reply-link") is None  # no reply page to open
+    pingback = page.select_one("link[rel=pingback]")
+    replies = page.select(".comment-reply-link")
+    if receiver:
+        assert pingback["href"].startswith(RECEIVER)
+        assert replies  # they open the receiver's reply page
+    else:
+        assert pingback is None
+        assert replies == []  # no reply page to open
 
 
 def test_a_bad_receiver_address_warns_and_leaves_comments_closed(

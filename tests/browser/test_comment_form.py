@@ -92,6 +92,23 @@ def wired_site(
         yield base
 
 
+@pytest.fixture(scope="module")
+def base_url(wired_site: str) -> str:
+    """The `page` fixture of this module opens the wired sample blog."""
+    return wired_site
+
+
+def _post(page: Any, receiver: Any, name: str) -> dict[str, list[str]]:
+    """Sign and send the comment form; return the fields the receiver got."""
+    page.fill("#author", name)
+    page.fill("#email", "lena@mail.example")
+    with page.expect_navigation():
+        page.click("#commentform button[type=submit]")
+    method, path, fields = receiver.requests[-1]
+    assert (method, path) == ("POST", "/comments")
+    return fields
+
+
 @pytest.fixture
 def no_js(browser: object, wired_site: str) -> Iterator[object]:
     """A page with JavaScript switched off, on the wired sample blog."""
@@ -157,12 +174,7 @@ def test_the_form_posts_without_javascript(
         no_js.keyboard.press("Tab")
         order.append(no_js.evaluate("document.activeElement.name"))
     assert order == ["author", "email", "url", ""]  # "" = the submit button
-    no_js.fill("#author", "Lena <Test>")
-    no_js.fill("#email", "lena@mail.example")
-    with no_js.expect_navigation():
-        no_js.click("#commentform button[type=submit]")
-    method, path, fields = receiver.requests[-1]  # type: ignore[attr-defined]
-    assert (method, path) == ("POST", "/comments")
+    fields = _post(no_js, receiver, "Lena <Test>")
     assert fields == {
         "comment": ["Does the slow arch help after a long drive?"],
         "author": ["Lena <Test>"],
@@ -211,24 +223,9 @@ def test_open_names_list_and_shown_notice_pass_axe(page: Any, scheme: str) -> No
     assert results.violations_count == 0, results.generate_report()
 
 
-@pytest.fixture
-def with_js(browser: object, wired_site: str) -> Iterator[object]:
-    """A page with JavaScript on, on the wired sample blog."""
-    context = browser.new_context(base_url=wired_site)  # type: ignore[attr-defined]
-    tab = context.new_page()
-    tab.console_errors = []
-    tab.on(
-        "console",
-        lambda m: tab.console_errors.append(m.text) if m.type == "error" else None,
-    )
-    yield tab
-    context.close()
-
-
 def test_script_moves_the_form_under_the_comment_and_back(
-    with_js: Any, receiver: http.server.ThreadingHTTPServer
+    page: Any, receiver: http.server.ThreadingHTTPServer
 ) -> None:
-    page = with_js
     page.goto(POST)
     page.get_by_role("link", name="Reply to Tomás Ruiz").click()
     assert page.url.endswith(POST)  # no navigation: the form came to the comment
@@ -251,12 +248,7 @@ def test_script_moves_the_form_under_the_comment_and_back(
     )
     page.get_by_role("link", name="Reply to Marit Olsen").first.click()
     page.fill("#comment", "Same here.")
-    page.fill("#author", "Lena")
-    page.fill("#email", "lena@mail.example")
-    with page.expect_navigation():
-        page.click("#commentform button[type=submit]")
-    method, path, fields = receiver.requests[-1]  # type: ignore[attr-defined]
-    assert (method, path) == ("POST", "/comments")
+    fields = _post(page, receiver, "Lena")
     assert fields["parent"] == ["wp-listeningback.example-101"]
     assert fields["token"] == ["tok-123"]
     assert page.locator(NOTICE).is_visible()
