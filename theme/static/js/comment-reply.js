@@ -1,66 +1,53 @@
-/* Comment form helpers. Without this file everything still works: a "Reply" link
-   opens the receiver's reply page, and the receiver asks the visitor to confirm
-   a comment that came without a token. With it, a reply is written in place (the
-   form moves under the comment and remembers its parent), and the form fetches a
-   token when first focused, so the confirm step is skipped. */
+/* Optional: replies in place and a token on first focus. Without it, Reply
+   links open the receiver's reply page and it asks to confirm a comment. */
 (() => {
   const form = document.getElementById("commentform");
   const respond = document.getElementById("respond");
   const title = document.getElementById("reply-title");
   if (!form || !respond || !title || !form.dataset.tokenUrl) return;
   const { parent, token, comment } = form.elements;
-
   let asked = false;
   form.addEventListener("focusin", () => {
     if (asked) return;
     asked = true;
     fetch(form.dataset.tokenUrl, { credentials: "omit", cache: "no-store" })
       .then((r) => (r.ok ? r.json() : null))
-      .then((data) => {
-        if (data && typeof data.token === "string") token.value = data.token;
-      })
-      .catch(() => {}); // no token: the receiver's confirm page still works
+      .then((d) => { if (d && typeof d.token === "string") token.value = d.token; })
+      .catch(() => {});
   });
-
   const heading = document.createElement("span");
-  heading.textContent = title.textContent;
-  const original = heading.textContent;
+  const original = (heading.textContent = title.textContent);
   const cancel = document.createElement("a");
   cancel.id = "cancel-comment-reply-link";
   cancel.href = "#respond";
   cancel.textContent = "Cancel reply";
   cancel.hidden = true;
-  const small = document.createElement("small");
-  small.append(cancel);
-  title.replaceChildren(heading, " ", small);
-  const home = document.createElement("div"); // where the form goes back to
+  title.replaceChildren(heading, " ", cancel);
+  const home = document.createElement("div");
   home.hidden = true;
   respond.before(home);
   let from = null;
-
-  document.addEventListener("click", (event) => {
-    const link = event.target.closest && event.target.closest(".comment-reply-link");
-    if (!link) return;
-    const id = new URL(link.href).searchParams.get("parent");
-    const body = link.closest(".comment-body");
-    if (!id || !body) return;
-    event.preventDefault();
-    body.after(respond);
+  const place = (spot, id, text, link) => {
+    spot.after(respond);
     parent.value = id;
-    const name = body.querySelector(".fn");
-    heading.textContent = name ? `Leave a Reply to ${name.textContent.trim()}` : original;
-    cancel.hidden = false;
+    heading.textContent = text;
+    cancel.hidden = !link;
     from = link;
+  };
+  document.addEventListener("click", (e) => {
+    const link = e.target.closest(".comment-reply-link");
+    const body = link && link.closest(".comment-body");
+    const id = body && new URL(link.href).searchParams.get("parent");
+    if (!id) return;
+    e.preventDefault();
+    const name = body.querySelector(".fn");
+    place(body, id, name ? `Leave a Reply to ${name.textContent.trim()}` : original, link);
     comment.focus();
   });
-
-  cancel.addEventListener("click", (event) => {
-    event.preventDefault();
-    home.after(respond);
-    parent.value = "";
-    heading.textContent = original;
-    cancel.hidden = true;
-    if (from) from.focus();
-    from = null;
+  cancel.addEventListener("click", (e) => {
+    e.preventDefault();
+    const link = from;
+    place(home, "", original, null);
+    if (link) link.focus();
   });
 })();
