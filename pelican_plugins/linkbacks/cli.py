@@ -81,6 +81,13 @@ def _say(console: Console, text: str) -> None:
     console.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
+def _why(exc: OSError) -> str:
+    """Describe an OSError in one short line: what went wrong, and where."""
+    if exc.strerror and exc.filename:
+        return f"{exc.strerror}: {exc.filename}"
+    return exc.strerror or str(exc)
+
+
 def _error(err: Console, message: str) -> None:
     _say(err, f"linkbacks: error: {message}")
 
@@ -141,7 +148,7 @@ def _send(args: argparse.Namespace, out: Console, err: Console) -> int:
     try:
         loaded = states.load(args.state, now)
     except OSError as exc:
-        _error(err, f"cannot read state file {args.state}: {exc.strerror or exc}")
+        _error(err, f"cannot read state file {args.state}: {_why(exc)}")
         return BAD_INPUT
     if loaded.notice:
         _say(err, f"linkbacks: warning: {loaded.notice}")
@@ -177,7 +184,7 @@ def _send(args: argparse.Namespace, out: Console, err: Console) -> int:
     try:
         states.save(args.state, loaded.state)
     except OSError as exc:
-        _error(err, f"cannot save state file {args.state}: {exc.strerror or exc}")
+        _error(err, f"cannot save state file {args.state}: {_why(exc)}")
         return NOT_SAVED
     if plan.first_run:
         _say(
