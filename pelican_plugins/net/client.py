@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+import functools
 from importlib import metadata
 import ipaddress
 import logging
@@ -253,10 +254,12 @@ class _PinnedBackend(httpcore.NetworkBackend):
         raise error
 
 
-def _ssl_context(policy: Policy) -> ssl.SSLContext:
+@functools.lru_cache(maxsize=8)
+def _ssl_context(cafile: str | None) -> ssl.SSLContext:
+    """Return a verifying TLS context, built once: loading the CA bundle is slow."""
     context = ssl.create_default_context(cafile=certifi.where())
-    if policy.cafile:
-        context.load_verify_locations(cafile=policy.cafile)
+    if cafile:
+        context.load_verify_locations(cafile=cafile)
     return context
 
 
@@ -287,9 +290,8 @@ def _one_hop(
     deadline: float,
 ) -> Response:
     backend = _PinnedBackend(target, policy, deadline)
-    pool = httpcore.ConnectionPool(
-        ssl_context=_ssl_context(policy), network_backend=backend, retries=0
-    )
+    tls = _ssl_context(policy.cafile) if target.url.startswith("https:") else None
+    pool = httpcore.ConnectionPool(ssl_context=tls, network_backend=backend, retries=0)
     timeout = {
         "connect": policy.connect_timeout,
         "read": policy.deadline,
