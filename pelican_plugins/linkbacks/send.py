@@ -7,7 +7,7 @@ every send (endpoints may carry one-time keys).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 import contextlib
@@ -117,6 +117,44 @@ def notify(job: Job, fetch: Fetch) -> Outcome:
         return _fetch_error(exc, f"{endpoint.kind} endpoint")
 
 
+class Scheduler:
+    """Hands out jobs so that no two workers talk to one target host at once.
+
+    A free worker takes the next job of the host with the most jobs left
+    among the hosts nobody is working on (longest queue first keeps the
+    busiest host from finishing last).
+    """
+
+    def __init__(self, jobs: Sequence[Job]) -> None:
+        self._queues: dict[str, deque[Job]] = defaultdict(deque)
+        for job in jobs:
+            self._queues[host_of(job.target)].append(job)
+        self._busy: set[str] = set()
+        self._changed = threading.Condition()
+
+    def take(self) -> Job | None:
+        """Wait for a job whose host is free; None once every job is handed out."""
+        with self._changed:
+            while True:
+                free = [h for h in self._queues if h not in self._busy]
+                if not self._queues:
+                    return None
+                if free:
+                    host = max(free, key=lambda h: len(self._queues[h]))
+                    job = self._queues[host].popleft()
+                    if not self._queues[host]:
+                        del self._queues[host]
+                    self._busy.add(host)
+                    return job
+                self._changed.wait()
+
+    def done(self, job: Job) -> None:
+        """Free the job's host for the next job."""
+        with self._changed:
+            self._busy.discard(host_of(job.target))
+            self._changed.notify_all()
+
+
 def run(
     jobs: Sequence[Job],
     policy: net.Policy,
@@ -126,9 +164,9 @@ def run(
 ) -> dict[Job, Outcome]:
     """Notify every job's target; return each job's outcome.
 
-    Jobs are grouped by target host and each group runs in order on one
-    worker, biggest groups first; the gate also holds back a request to an
-    endpoint host that another worker is talking to.
+    At most ``workers`` (8 at most) jobs run at once, never two for one
+    target host; the gate also holds back a request to an endpoint host
+    that another worker is talking to.
     """
     gate = HostGate()
 
@@ -136,22 +174,23 @@ def run(
         with gate.hold(host_of(url)):
             return net.fetch(url, policy=policy, follow_redirects=True, **kwargs)
 
-    groups: dict[str, list[Job]] = defaultdict(list)
-    for job in jobs:
-        groups[host_of(job.target)].append(job)
-    ordered = sorted(groups.values(), key=lambda g: (-len(g), host_of(g[0].target)))
+    scheduler = Scheduler(jobs)
     outcomes: dict[Job, Outcome] = {}
     lock = threading.Lock()
 
-    def work(group: list[Job]) -> None:
-        for job in group:
-            outcome = notify(job, fetch)
+    def work() -> None:
+        while (job := scheduler.take()) is not None:
+            try:
+                outcome = notify(job, fetch)
+            finally:
+                scheduler.done(job)
             with lock:
                 outcomes[job] = outcome
             if on_done is not None:
                 on_done(job, outcome)
 
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, MAX_IN_FLIGHT))) as pool:
-        for future in [pool.submit(work, group) for group in ordered]:
+    count = max(1, min(workers, MAX_IN_FLIGHT, len(jobs)))
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        for future in [pool.submit(work) for _ in range(count)]:
             future.result()
     return outcomes
