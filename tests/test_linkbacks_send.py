@@ -453,3 +453,21 @@ def test_one_request_per_host_and_eight_overall(srv):
     assert max(meter.peak.values()) == 1
     assert meter.peak["hub.test"] == 1
     assert 2 < meter.peak_total <= 8
+
+
+@pytest.mark.parametrize(
+    "endpoint", ["http://[::1", "http://[not-a-url/wm", "javascript:alert(1)"]
+)
+def test_a_malformed_endpoint_is_no_endpoint_or_blocked(srv, endpoint):
+    srv.routes["/t"] = page(link_to(endpoint))
+    outcome = notify(srv, "/t")
+    assert outcome.status in (NO_ENDPOINT, BLOCKED)
+    assert srv.paths() == ["/t"]
+
+
+def test_a_target_with_a_non_ascii_path_is_reached(srv):
+    srv.routes["/caf%C3%A9"] = page(link_to("/wm"))
+    srv.routes["/wm"] = status(202)
+    assert notify(srv, "/café").status == SENT
+    (post,) = endpoint_hits(srv)
+    assert "target=http%3A%2F%2F127.0.0.1" in post.body.decode()

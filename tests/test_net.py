@@ -421,3 +421,16 @@ def test_a_certificate_for_another_name_fails(tls_server, certificate):
     with pytest.raises(net.NetworkError):
         net.fetch(tls_server.url("/", host="other.test"), policy=policy)
     assert tls_server.hits == []
+
+
+def test_non_ascii_and_spaces_are_percent_encoded(server):
+    server.routes["/caf%C3%A9"] = page(b"cafe")
+    resp = net.fetch(server.url("/café?q=a b"), policy=local(server))
+    assert resp.body == b"cafe"
+    assert server.hits[0].path == "/caf%C3%A9?q=a%20b"
+
+
+def test_a_malformed_redirect_is_blocked(server):
+    server.routes["/go"] = redirect("http://[::1")
+    with pytest.raises(net.Blocked, match="invalid redirect"):
+        net.fetch(server.url("/go"), policy=local(server))

@@ -139,22 +139,32 @@ def html_endpoints(body: bytes) -> tuple[str | None, str | None]:
     return webmention, pingback
 
 
+def _resolve(base: str, reference: str) -> str | None:
+    try:
+        return urljoin(base, reference)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return None
+
+
 def discover(resp: net.Response) -> Endpoint | None:
     """Return the endpoint a fetched target advertises, or None.
 
     Relative endpoints resolve against the final URL after redirects; the
-    body is read as HTML only when the media type says it is HTML.
+    body is read as HTML only when the media type says it is HTML. An
+    endpoint that is not a URL at all counts as none.
     """
-    found = header_webmention(resp.headers.get_list("link"))
-    if found is not None:
-        return Endpoint("webmention", urljoin(resp.url, found))
     is_html = resp.content_type in HTML_TYPES
     webmention, pingback = html_endpoints(resp.body) if is_html else (None, None)
-    if webmention is not None:
-        return Endpoint("webmention", urljoin(resp.url, webmention))
-    headers = resp.headers.get_list("x-pingback")
-    if headers and headers[0].strip():
-        return Endpoint("pingback", urljoin(resp.url, headers[0].strip()))
-    if pingback:
-        return Endpoint("pingback", urljoin(resp.url, pingback))
+    pingback_headers = [v.strip() for v in resp.headers.get_list("x-pingback")]
+    candidates = [
+        ("webmention", header_webmention(resp.headers.get_list("link"))),
+        ("webmention", webmention),
+        ("pingback", pingback_headers[0] if pingback_headers else None),
+        ("pingback", pingback),
+    ]
+    for kind, reference in candidates:
+        if reference is None or (kind == "pingback" and not reference):
+            continue
+        url = _resolve(resp.url, reference)
+        return Endpoint(kind, url) if url else None
     return None

@@ -180,7 +180,14 @@ def check_url(url: str, policy: Policy) -> Target:
         refusal = policy.address_refusal(address)
         if refusal:
             raise Blocked(f"{host}: {refusal}")
-    clean = urlunsplit((scheme, parts.netloc, parts.path or "/", parts.query, ""))
+    try:  # percent-encode what must be (IRIs, spaces); keep existing escapes
+        clean = str(
+            httpx.URL(
+                urlunsplit((scheme, parts.netloc, parts.path or "/", parts.query, ""))
+            )
+        )
+    except httpx.InvalidURL as exc:
+        raise Blocked(f"invalid URL {url!r}: {exc}") from None
     return Target(clean, ascii_host, port, addresses)
 
 
@@ -392,7 +399,10 @@ def fetch(
             or not location
         ):
             return response
-        current = urljoin(target.url, location.strip())
+        try:
+            current = urljoin(target.url, location.strip())
+        except ValueError:
+            raise Blocked(f"invalid redirect to {location!r}") from None
         if urlsplit(current)._replace(fragment="").geturl() in seen:
             raise TooManyRedirects(f"redirect loop at {current}")
     raise TooManyRedirects(f"more than {policy.max_redirects} redirects")
