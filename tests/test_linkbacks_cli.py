@@ -153,8 +153,19 @@ def test_failures_are_listed_with_reasons_and_retried_with_backoff(blog, capsys)
     assert summary(out)["sent"] == 1
     assert summary(out)["failed, will retry later"] == 1
     assert "webmention endpoint answered HTTP 503" in out
-    blog.send(capsys)
+    code, out, _ = blog.send(capsys)
     assert blog.posts_received() == ["/wm", "/wm-down"]  # not due yet
+    assert summary(out) == {
+        "sent": 0,
+        "already sent": 1,
+        "not retried now": 1,
+        "no endpoint": 0,
+        "failed": 0,
+        "failed, will retry later": 0,
+        "blocked": 0,
+    }
+    _, out, _ = blog.send(capsys, "--dry-run")
+    assert f"  skip {blog.peer.url('/down')} (failed, will retry later)" in out
     state = json.loads(blog.state.read_text())
     entry = state["sources"][f"{SITEURL}/2024/01/one/"]["targets"][
         blog.peer.url("/down")

@@ -33,6 +33,14 @@ from pelican_plugins.linkbacks.settings import DEFAULT_STATE_FILE
 OK, BAD_INPUT, NOT_SAVED = 0, 2, 3
 PROG = "python -m pelican_plugins.linkbacks"
 
+ALREADY = frozenset({states.SENT, states.RECORDED})
+UNCHANGED = {
+    states.SENT: "already sent",
+    states.RECORDED: "already sent",
+    states.NO_ENDPOINT: "no endpoint last time",
+    states.FAILED: "failed last time, not retried",
+    states.BLOCKED: "blocked last time",
+}
 LABELS = {
     states.SENT: "sent",
     states.NO_ENDPOINT: "no endpoint",
@@ -107,8 +115,8 @@ def _dry_run(out: Console, plan: plans.Plan) -> None:
         _say(out, source)
         for job in by_source.get(source, []):
             _say(out, f"  send to {job.target} ({job.reason})")
-        for target in plan.unchanged.get(source, []):
-            _say(out, f"  skip {target} (already sent)")
+        for target, status in plan.unchanged.get(source, []):
+            _say(out, f"  skip {target} ({UNCHANGED.get(status, LABELS[status])})")
     _say(out, f"{len(plan.jobs)} to send")
 
 
@@ -120,7 +128,12 @@ def _summary(
     table.add_column("Result")
     table.add_column("Count", justify="right")
     table.add_row("sent", str(counts[states.SENT]))
-    table.add_row("already sent", str(sum(len(v) for v in plan.unchanged.values())))
+    left = Counter(
+        status in ALREADY for pairs in plan.unchanged.values() for _, status in pairs
+    )
+    table.add_row("already sent", str(left[True]))
+    if left[False]:
+        table.add_row("not retried now", str(left[False]))
     for status in (states.NO_ENDPOINT, states.FAILED, states.RETRY, states.BLOCKED):
         table.add_row(LABELS[status], str(counts[status]))
     out.print(table)

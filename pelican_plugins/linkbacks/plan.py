@@ -57,7 +57,8 @@ class Plan:
     """The jobs of one run, and what was left alone and why (for --dry-run)."""
 
     jobs: list[Job] = field(default_factory=list)
-    unchanged: dict[str, list[str]] = field(default_factory=dict)
+    # Targets of unchanged posts left alone: source -> [(target, last status)].
+    unchanged: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     first_run: bool = False
     recorded: int = 0
 
@@ -75,14 +76,15 @@ def _due(target: TargetState, now: datetime) -> bool:
 
 def _source_jobs(
     source: Source, old: SourceState | None, now: datetime, send_all: bool
-) -> tuple[list[Job], list[str]]:
+) -> tuple[list[Job], list[tuple[str, str]]]:
     """Jobs for one current post, and its targets left alone."""
     if old is None or send_all:
         return [Job(source.url, t, NEW) for t in source.targets], []
     if old.deleted or old.digest != source.digest:
         targets = dict.fromkeys([*old.targets, *source.targets])
         return [Job(source.url, t, EDITED) for t in targets], []
-    jobs, left = [], []
+    jobs: list[Job] = []
+    left: list[tuple[str, str]] = []
     for target in dict.fromkeys([*source.targets, *old.targets]):
         known = old.targets.get(target)
         if known is None:
@@ -90,7 +92,7 @@ def _source_jobs(
         elif _due(known, now):
             jobs.append(Job(source.url, target, RETRYING))
         elif known.linked:
-            left.append(target)
+            left.append((target, known.status))
     return jobs, left
 
 
