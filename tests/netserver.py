@@ -16,8 +16,11 @@ import socket
 import ssl
 import subprocess
 import threading
+import time
 from typing import Any
 from urllib.parse import urlsplit
+
+from pelican_plugins import net
 
 
 @dataclass
@@ -122,6 +125,12 @@ class Server:
         """The absolute URL of *path* on this server."""
         return f"{self.scheme}://{host}:{self.port}{path}"
 
+    def policy(self, **kwargs: Any) -> net.Policy:
+        """A fetch policy that reaches this server's address and port, nothing else."""
+        return net.Policy(
+            allowed_networks=("127.0.0.1/32",), ports=frozenset({self.port}), **kwargs
+        )
+
     def route(self, path: str) -> Callable[[Route], Route]:
         """Decorator: serve *path* with the decorated function."""
 
@@ -135,6 +144,54 @@ class Server:
         """The paths (with query) requested so far, in arrival order."""
         with self._lock:
             return [h.path for h in self.hits if method in (None, h.method)]
+
+
+def drip(chunk: bytes, count: int, interval: float) -> Route:
+    """A route that sends *count* copies of *chunk*, one every *interval* seconds."""
+
+    def route(h: Handler, hit: Hit) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", "text/html")
+        h.send_header("Content-Length", str(len(chunk) * count))
+        h.end_headers()
+        try:
+            for _ in range(count):
+                h.wfile.write(chunk)
+                h.wfile.flush()
+                time.sleep(interval)
+        except OSError:
+            pass
+
+    return route
+
+
+def endless(chunk: bytes, headers: list[tuple[str, str]] | None = None) -> Route:
+    """A route whose body never ends (until the client hangs up)."""
+
+    def route(h: Handler, hit: Hit) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", "text/html")
+        for name, value in headers or []:
+            h.send_header(name, value)
+        h.send_header("Connection", "close")
+        h.end_headers()
+        try:
+            while True:
+                h.wfile.write(chunk)
+        except OSError:
+            pass
+
+    return route
+
+
+def summary(out: str) -> dict[str, int]:
+    """The counts of the summary table the linkbacks send command prints."""
+    rows = {}
+    for line in out.splitlines():
+        cells = [c.strip() for c in line.split("│") if c.strip()]
+        if len(cells) == 2 and cells[1].isdigit():
+            rows[cells[0]] = int(cells[1])
+    return rows
 
 
 @contextlib.contextmanager

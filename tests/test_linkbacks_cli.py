@@ -17,19 +17,10 @@ import pytest
 
 from pelican_plugins.linkbacks import cli
 from pelican_plugins.linkbacks.manifest import NAME
-from tests.netserver import Handler, Hit, running
+from tests.netserver import Handler, Hit, running, summary
 from tests.support import DEV_CONF, PUBLISH_CONF, ROOT, build, write_post
 
 SITEURL = "https://blog.example"
-
-
-def summary(out: str) -> dict[str, int]:
-    rows = {}
-    for line in out.splitlines():
-        cells = [c.strip() for c in line.split("│") if c.strip()]
-        if len(cells) == 2 and cells[1].isdigit():
-            rows[cells[0]] = int(cells[1])
-    return rows
 
 
 @pytest.fixture

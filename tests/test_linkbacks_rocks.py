@@ -18,7 +18,7 @@ from pelican_plugins.linkbacks import cli, send
 from pelican_plugins.linkbacks.plan import Job
 from pelican_plugins.linkbacks.state import SENT
 from tests import rocks as replica
-from tests.netserver import Handler, Hit, Server, resolver_map, running
+from tests.netserver import Handler, Hit, Server, resolver_map, running, summary
 from tests.support import PUBLISH_CONF, build, write_post
 
 SOURCE = "https://blog.example/2024/01/rocks/"
@@ -30,18 +30,12 @@ def rocks():
         yield replica.install(server)
 
 
-def local_policy(server: Server) -> net.Policy:
-    return net.Policy(
-        allowed_networks=("127.0.0.1/32",), ports=frozenset({server.port})
-    )
-
-
 @pytest.mark.parametrize("n", range(1, 24))
 def test_discovery_case(rocks, n):
     """C1: exactly one POST, to the right endpoint, never to an error endpoint."""
     start = len(rocks.server.hits)
     target = rocks.target(f"/test/{n}" if n != 23 else "/test/23/page")
-    outcomes = send.run([Job(SOURCE, target, "new post")], local_policy(rocks.server))
+    outcomes = send.run([Job(SOURCE, target, "new post")], rocks.server.policy())
     (outcome,) = outcomes.values()
     assert outcome.status == SENT, outcome.reason
     hits = rocks.server.hits[start:]
@@ -97,16 +91,6 @@ class Site:
         )
         captured = capsys.readouterr()
         return code, captured.out, captured.err
-
-
-def summary(out: str) -> dict[str, int]:
-    """The counts of the summary table the send command prints."""
-    rows = {}
-    for line in out.splitlines():
-        cells = [c.strip() for c in line.split("│") if c.strip()]
-        if len(cells) == 2 and cells[1].isdigit():
-            rows[cells[0]] = int(cells[1])
-    return rows
 
 
 @pytest.fixture

@@ -19,7 +19,16 @@ from pelican_plugins import net
 from pelican_plugins.linkbacks import send
 from pelican_plugins.linkbacks.plan import Job, Outcome
 from pelican_plugins.linkbacks.state import BLOCKED, FAILED, NO_ENDPOINT, RETRY, SENT
-from tests.netserver import Handler, Hit, Server, resolver_map, running, self_signed
+from tests.netserver import (
+    Handler,
+    Hit,
+    Server,
+    drip,
+    endless,
+    resolver_map,
+    running,
+    self_signed,
+)
 
 SOURCE = "https://blog.example/2024/01/post/"
 
@@ -30,15 +39,9 @@ def srv():
         yield server
 
 
-def policy_for(server: Server, **kwargs) -> net.Policy:
-    return net.Policy(
-        allowed_networks=("127.0.0.1/32",), ports=frozenset({server.port}), **kwargs
-    )
-
-
 def notify(server: Server, path: str, deleted: bool = False, **kwargs) -> Outcome:
     job = Job(SOURCE, server.url(path), "new post", deleted=deleted)
-    (outcome,) = send.run([job], policy_for(server, **kwargs)).values()
+    (outcome,) = send.run([job], server.policy(**kwargs)).values()
     return outcome
 
 
@@ -158,38 +161,13 @@ def test_a_huge_target_is_capped_and_its_link_header_still_used(srv):
 
 
 def test_a_target_that_never_ends_is_capped(srv):
-    def endless(h: Handler, hit: Hit) -> None:
-        h.send_response(200)
-        h.send_header("Content-Type", "text/html")
-        h.send_header("X-Pingback", "/rpc")
-        h.send_header("Connection", "close")
-        h.end_headers()
-        try:
-            while True:
-                h.wfile.write(b"<p>more</p>" * 4096)
-        except OSError:
-            pass
-
-    srv.routes["/t"] = endless
+    srv.routes["/t"] = endless(b"<p>more</p>" * 4096, [("X-Pingback", "/rpc")])
     srv.routes["/rpc"] = pingback_server(None)
     assert notify(srv, "/t").status == SENT
 
 
 def test_a_drip_fed_target_is_abandoned_at_the_deadline_and_retried_later(srv):
-    def drip(h: Handler, hit: Hit) -> None:
-        h.send_response(200)
-        h.send_header("Content-Type", "text/html")
-        h.send_header("Content-Length", "100")
-        h.end_headers()
-        try:
-            for _ in range(100):
-                h.wfile.write(b"<")
-                h.wfile.flush()
-                time.sleep(0.1)
-        except OSError:
-            pass
-
-    srv.routes["/t"] = drip
+    srv.routes["/t"] = drip(b"<", 100, 0.1)
     started = time.monotonic()
     outcome = notify(srv, "/t", deadline=1.0)
     assert outcome.status == RETRY
@@ -377,7 +355,7 @@ def test_an_enormous_link_header_is_handled(srv):
 
 def test_a_refused_connection_is_retried_later():
     with running() as gone:
-        policy = policy_for(gone)
+        policy = gone.policy()
         url = gone.url("/t")
     (outcome,) = send.run([Job(SOURCE, url, "new post")], policy).values()
     assert outcome.status == RETRY
@@ -398,7 +376,7 @@ def test_an_invalid_certificate_is_not_sent_to(tmp_path):
         tls.routes["/t"] = page(link_to("/wm"))
         tls.routes["/wm"] = status(202)
         table = {"target.test": ["127.0.0.1"]}
-        policy = policy_for(tls, resolver=resolver_map(table))
+        policy = tls.policy(resolver=resolver_map(table))
         job = Job(SOURCE, tls.url("/t", host="target.test"), "new post")
         (outcome,) = send.run([job], policy).values()
         assert outcome.status == RETRY
@@ -442,7 +420,7 @@ def test_one_request_per_host_and_eight_overall(srv):
     srv.routes["/t"] = meter.route(page(link_to(srv.url("/wm", host="hub.test"))))
     srv.routes["/own"] = meter.route(page(link_to("/wm")))
     srv.routes["/wm"] = meter.route(status(202))
-    policy = policy_for(srv, resolver=resolver_map({h: ["127.0.0.1"] for h in hosts}))
+    policy = srv.policy(resolver=resolver_map({h: ["127.0.0.1"] for h in hosts}))
     jobs = [
         Job(SOURCE, srv.url(f"/{path}?n={n}", host=host), "new post")
         for host in hosts[:12]

@@ -13,20 +13,22 @@ import time
 import pytest
 
 from pelican_plugins import net
-from tests.netserver import Handler, Hit, Server, resolver_map, running, self_signed
+from tests.netserver import (
+    Handler,
+    Hit,
+    Server,
+    drip,
+    endless,
+    resolver_map,
+    running,
+    self_signed,
+)
 
 
 @pytest.fixture
 def server():
     with running() as srv:
         yield srv
-
-
-def local(server: Server, **kwargs) -> net.Policy:
-    """A policy that reaches only this test server's address and port."""
-    return net.Policy(
-        allowed_networks=("127.0.0.1/32",), ports=frozenset({server.port}), **kwargs
-    )
 
 
 def page(body: bytes = b"<p>hello</p>", headers=None):
@@ -146,7 +148,7 @@ def test_fetch_returns_status_headers_body_and_keeps_the_host_name(server):
     server.routes["/page"] = page(
         b"<p>hi</p>", [("Link", "<a>; rel=x"), ("Link", "<b>; rel=y")]
     )
-    policy = local(server, resolver=resolver_map({"blog.test": ["127.0.0.1"]}))
+    policy = server.policy(resolver=resolver_map({"blog.test": ["127.0.0.1"]}))
     resp = net.fetch(server.url("/page?q=1#top", host="blog.test"), policy=policy)
     assert resp.status == 200
     assert resp.body == b"<p>hi</p>"
@@ -221,7 +223,7 @@ def test_every_redirect_hop_is_checked_again(server, location):
     server.routes["/ok"] = page()
     server.routes["/go"] = redirect(location.format(port=server.port))
     with pytest.raises(net.Blocked):
-        net.fetch(server.url("/go"), policy=local(server))
+        net.fetch(server.url("/go"), policy=server.policy())
     assert server.paths() == ["/go"]
 
 
@@ -229,7 +231,7 @@ def test_redirects_are_followed_relative_to_the_current_url(server):
     server.routes["/a/start"] = redirect("next", 301)
     server.routes["/a/next"] = redirect("/b/end?x=1", 308)
     server.routes["/b/end"] = page(b"end")
-    resp = net.fetch(server.url("/a/start"), policy=local(server))
+    resp = net.fetch(server.url("/a/start"), policy=server.policy())
     assert (resp.status, resp.body) == (200, b"end")
     assert resp.url == server.url("/b/end?x=1")
 
@@ -238,11 +240,11 @@ def test_five_redirects_are_followed_and_a_sixth_is_refused(server):
     for i in range(7):
         server.routes[f"/r{i}"] = redirect(f"/r{i + 1}")
     server.routes["/r5"] = page(b"five")
-    assert net.fetch(server.url("/r0"), policy=local(server)).body == b"five"
+    assert net.fetch(server.url("/r0"), policy=server.policy()).body == b"five"
     server.routes["/r5"] = redirect("/r6")
     server.routes["/r6"] = page(b"six")
     with pytest.raises(net.TooManyRedirects):
-        net.fetch(server.url("/r0"), policy=local(server))
+        net.fetch(server.url("/r0"), policy=server.policy())
     assert "/r6" not in server.paths()
 
 
@@ -250,14 +252,14 @@ def test_a_redirect_loop_is_refused(server):
     server.routes["/ping"] = redirect("/pong")
     server.routes["/pong"] = redirect("/ping")
     with pytest.raises(net.TooManyRedirects, match="loop"):
-        net.fetch(server.url("/ping"), policy=local(server))
+        net.fetch(server.url("/ping"), policy=server.policy())
 
 
 def test_a_post_is_never_resent_to_a_redirect_target(server):
     server.routes["/endpoint"] = redirect("/elsewhere", 307)
     server.routes["/elsewhere"] = page()
     resp = net.fetch(
-        server.url("/endpoint"), method="POST", data=b"a=1", policy=local(server)
+        server.url("/endpoint"), method="POST", data=b"a=1", policy=server.policy()
     )
     assert resp.status == 307
     assert server.paths() == ["/endpoint"]
@@ -266,7 +268,7 @@ def test_a_post_is_never_resent_to_a_redirect_target(server):
 
 def test_redirects_can_be_turned_off(server):
     server.routes["/go"] = redirect("/elsewhere")
-    resp = net.fetch(server.url("/go"), policy=local(server), follow_redirects=False)
+    resp = net.fetch(server.url("/go"), policy=server.policy(), follow_redirects=False)
     assert resp.status == 302
     assert resp.headers["location"] == "/elsewhere"
 
@@ -277,7 +279,7 @@ def test_no_cookies_are_kept_between_hops(server):
 
     server.routes["/a"] = set_cookie
     server.routes["/b"] = page()
-    net.fetch(server.url("/a"), policy=local(server))
+    net.fetch(server.url("/a"), policy=server.policy())
     assert "cookie" not in server.hits[1].headers
 
 
@@ -286,32 +288,18 @@ def test_environment_proxies_are_ignored(server, monkeypatch):
         for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "ALL_PROXY"):
             monkeypatch.setenv(name, proxy.url("/"))
         server.routes["/"] = page(b"direct")
-        assert net.fetch(server.url("/"), policy=local(server)).body == b"direct"
+        assert net.fetch(server.url("/"), policy=server.policy()).body == b"direct"
     assert proxy.hits == []
 
 
 # --- time and size limits -------------------------------------------------------
 
 
-def drip(h: Handler, hit: Hit) -> None:
-    h.send_response(200)
-    h.send_header("Content-Type", "text/html")
-    h.send_header("Content-Length", "1000")
-    h.end_headers()
-    try:
-        for _ in range(1000):
-            h.wfile.write(b"x")
-            h.wfile.flush()
-            time.sleep(0.1)
-    except OSError:
-        pass
-
-
 def test_a_drip_fed_body_is_cut_at_the_overall_deadline(server):
-    server.routes["/drip"] = drip
+    server.routes["/drip"] = drip(b"x", 1000, 0.1)
     started = time.monotonic()
     with pytest.raises(net.Deadline):
-        net.fetch(server.url("/drip"), policy=local(server, deadline=1.0))
+        net.fetch(server.url("/drip"), policy=server.policy(deadline=1.0))
     assert time.monotonic() - started < 5  # the body alone would take 100 s
 
 
@@ -328,33 +316,22 @@ def test_drip_fed_headers_are_cut_at_the_overall_deadline(server):
     server.routes["/slow"] = slow_headers
     started = time.monotonic()
     with pytest.raises(net.Deadline):
-        net.fetch(server.url("/slow"), policy=local(server, deadline=1.0))
+        net.fetch(server.url("/slow"), policy=server.policy(deadline=1.0))
     assert time.monotonic() - started < 5
 
 
 def test_an_oversized_body_is_capped_and_its_headers_still_count(server):
     big = b"<p>" + b"a" * 3_000_000
     server.routes["/big"] = page(big, [("X-Pingback", "http://x.example/rpc")])
-    resp = net.fetch(server.url("/big"), policy=local(server))
+    resp = net.fetch(server.url("/big"), policy=server.policy())
     assert resp.truncated
     assert len(resp.body) == 1_000_000
     assert resp.headers["x-pingback"] == "http://x.example/rpc"
 
 
 def test_an_endless_body_stops_at_the_cap(server):
-    def endless(h: Handler, hit: Hit) -> None:
-        h.send_response(200)
-        h.send_header("Content-Type", "text/html")
-        h.send_header("Connection", "close")
-        h.end_headers()
-        try:
-            while True:
-                h.wfile.write(b"z" * 65536)
-        except OSError:
-            pass
-
-    server.routes["/endless"] = endless
-    resp = net.fetch(server.url("/endless"), policy=local(server, max_bytes=200_000))
+    server.routes["/endless"] = endless(b"z" * 65536)
+    resp = net.fetch(server.url("/endless"), policy=server.policy(max_bytes=200_000))
     assert resp.truncated
     assert len(resp.body) == 200_000
 
@@ -362,7 +339,7 @@ def test_an_endless_body_stops_at_the_cap(server):
 def test_a_gzip_bomb_is_never_decompressed(server):
     bomb = gzip.compress(b"\0" * 50_000_000, compresslevel=9)  # ~50 KB on the wire
     server.routes["/bomb"] = page(bomb, [("Content-Encoding", "gzip")])
-    resp = net.fetch(server.url("/bomb"), policy=local(server))
+    resp = net.fetch(server.url("/bomb"), policy=server.policy())
     assert server.hits[0].headers["accept-encoding"] == "identity"
     assert resp.body == bomb  # the raw bytes, not 50 MB of zeros
     assert not resp.truncated
@@ -396,7 +373,7 @@ def tls_server(certificate):
 
 def tls_policy(server: Server, **kwargs) -> net.Policy:
     table = {"pinned.test": ["127.0.0.1"], "other.test": ["127.0.0.1"]}
-    return local(server, resolver=resolver_map(table), **kwargs)
+    return server.policy(resolver=resolver_map(table), **kwargs)
 
 
 def test_tls_keeps_the_name_for_sni_and_host_when_pinned(tls_server, certificate):
@@ -425,7 +402,7 @@ def test_a_certificate_for_another_name_fails(tls_server, certificate):
 
 def test_non_ascii_and_spaces_are_percent_encoded(server):
     server.routes["/caf%C3%A9"] = page(b"cafe")
-    resp = net.fetch(server.url("/café?q=a b"), policy=local(server))
+    resp = net.fetch(server.url("/café?q=a b"), policy=server.policy())
     assert resp.body == b"cafe"
     assert server.hits[0].path == "/caf%C3%A9?q=a%20b"
 
@@ -433,4 +410,4 @@ def test_non_ascii_and_spaces_are_percent_encoded(server):
 def test_a_malformed_redirect_is_blocked(server):
     server.routes["/go"] = redirect("http://[::1")
     with pytest.raises(net.Blocked, match="invalid redirect"):
-        net.fetch(server.url("/go"), policy=local(server))
+        net.fetch(server.url("/go"), policy=server.policy())

@@ -6,7 +6,7 @@ old URLs are gone; each still shows its short removal notice as the body.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 import re
 from urllib.parse import urlsplit
 
@@ -25,54 +25,48 @@ def _paths(tombstone: Tombstone) -> tuple[str, str] | None:
     return url_path, file_path
 
 
-def nginx(tombstones: Sequence[Tombstone]) -> str:
-    """``location`` blocks for the site's ``server { }`` block."""
-    lines = ["# Deleted posts answer 410 Gone with their removal notice."]
+def _lines(
+    tombstones: Sequence[Tombstone],
+    head: list[str],
+    entry: Callable[[str, str], list[str]],
+) -> str:
+    lines = ["# Deleted posts answer 410 Gone with their removal notice.", *head]
     for tombstone in tombstones:
         paths = _paths(tombstone)
         if paths is None:
             lines.append(f"# skipped (unsafe characters): {tombstone.url!r}")
-            continue
-        url_path, file_path = paths
-        lines.append(
-            f"location = {url_path} {{ error_page 410 {file_path}; return 410; }}"
-        )
+        else:
+            lines += entry(*paths)
     return "\n".join(lines) + "\n"
+
+
+def nginx(tombstones: Sequence[Tombstone]) -> str:
+    """``location`` blocks for the site's ``server { }`` block."""
+
+    def entry(url_path: str, file_path: str) -> list[str]:
+        return [f"location = {url_path} {{ error_page 410 {file_path}; return 410; }}"]
+
+    return _lines(tombstones, [], entry)
 
 
 def apache(tombstones: Sequence[Tombstone]) -> str:
     """mod_rewrite rules plus per-URL ``ErrorDocument`` for the virtual host."""
-    lines = [
-        "# Deleted posts answer 410 Gone with their removal notice.",
-        "RewriteEngine On",
-    ]
-    for tombstone in tombstones:
-        paths = _paths(tombstone)
-        if paths is None:
-            lines.append(f"# skipped (unsafe characters): {tombstone.url!r}")
-            continue
-        url_path, file_path = paths
+
+    def entry(url_path: str, file_path: str) -> list[str]:
         pattern = "^" + re.escape(url_path) + "$"
-        lines += [
+        return [
             f'RewriteRule "{pattern}" - [G]',
             f'<LocationMatch "{pattern}">',
             f"    ErrorDocument 410 {file_path}",
             "</LocationMatch>",
         ]
-    return "\n".join(lines) + "\n"
+
+    return _lines(tombstones, ["RewriteEngine On"], entry)
 
 
 def netlify(tombstones: Sequence[Tombstone]) -> str:
     """Lines for a Netlify-style ``_redirects`` file (forced 410 rewrites)."""
-    lines = ["# Deleted posts answer 410 Gone with their removal notice."]
-    for tombstone in tombstones:
-        paths = _paths(tombstone)
-        if paths is None:
-            lines.append(f"# skipped (unsafe characters): {tombstone.url!r}")
-            continue
-        url_path, file_path = paths
-        lines.append(f"{url_path}  {file_path}  410!")
-    return "\n".join(lines) + "\n"
+    return _lines(tombstones, [], lambda url, file: [f"{url}  {file}  410!"])
 
 
 def server_lines(tombstones: Sequence[Tombstone], fmt: str) -> str:
