@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 import json
+import os
 from pathlib import Path
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -275,3 +278,44 @@ def test_make_publish_sends_unless_no_send():
             ["make", "-n", target], capture_output=True, text=True, cwd=ROOT, check=True
         ).stdout
         assert "linkbacks" not in dev
+
+
+def test_ctrl_c_saves_what_was_sent_and_the_next_run_sends_the_rest(tmp_path, peer):
+    """Interrupting a run prints no traceback; nothing it did is lost."""
+
+    def slow(h: Handler, hit: Hit) -> None:
+        time.sleep(0.5)
+        h.reply(200, b'<html><head><link rel="webmention" href="/wm"></head></html>')
+
+    paths = [f"/slow{i}" for i in range(6)]
+    for path in paths:
+        peer.routes[path] = slow
+    blog = Blog(tmp_path, peer)
+    blog.post("one", *paths)
+    blog.build()
+    argv = ["send", "--output", str(blog.output), "--state", str(blog.state)]
+    program = [sys.executable, "-m", "pelican_plugins.linkbacks", *argv]
+    child = subprocess.Popen(
+        [*program, "--all", "--allow-private-addresses"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "COLUMNS": "250"},
+    )
+    deadline = time.monotonic() + 20
+    while not blog.posts_received() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=30)
+    assert child.returncode == 130, err
+    assert "Traceback" not in err
+    assert "linkbacks: interrupted:" in err
+    done = len(blog.posts_received())
+    assert 1 <= done < 6
+    assert summary(out)["sent"] == done
+    # The next ordinary run finishes the job.
+    code = cli.main([*argv, "--allow-private-addresses"])
+    assert code == 0
+    told = [h.path for h in peer.hits if h.method == "GET" and h.path in paths]
+    assert set(told) == set(paths)

@@ -14,6 +14,7 @@ import pytest
 from pelican_plugins.linkbacks import discover, links, pingback, plan, serverlines
 from pelican_plugins.linkbacks import state as states
 from pelican_plugins.linkbacks.manifest import Manifest, Source, Tombstone
+from pelican_plugins.linkbacks.send import Scheduler
 
 SITE = "https://blog.example"
 POST = f"{SITE}/2024/01/post/"
@@ -320,3 +321,43 @@ def test_server_lines():
     assert "/2019/03/gone/  /2019/03/gone/index.html  410!" in serverlines.netlify(
         STONES
     )
+
+
+def test_an_interrupted_run_is_planned_again_next_time():
+    state = states.State()
+    run(manifest(source(targets=("https://t.example/a", "https://t.example/b"))), state)
+    edited = manifest(source(digest="d2", targets=("https://t.example/c",)))
+    p = plan.make_plan(edited, state, now=NOW)
+    assert len(p.jobs) == 3
+    done = {p.jobs[0]: plan.Outcome(states.SENT)}  # Ctrl-C after the first job
+    plan.apply(state, edited, p, done, now=NOW)
+    again = plan.make_plan(edited, state, now=NOW)
+    assert jobs(again) == [
+        ("https://t.example/a", "edited"),
+        ("https://t.example/b", "edited"),
+        ("https://t.example/c", "edited"),
+    ]
+
+
+def test_an_interrupted_new_post_and_deletion_are_planned_again():
+    state = states.State()
+    m = manifest(source(targets=("https://t.example/a", "https://t.example/b")))
+    p = plan.make_plan(m, state, now=NOW)
+    plan.apply(state, m, p, {}, now=NOW)
+    assert len(plan.make_plan(m, state, now=NOW).jobs) == 2
+    run(m, state)
+    gone = manifest()
+    p = plan.make_plan(gone, state, now=NOW)
+    plan.apply(state, gone, p, {}, now=NOW)
+    assert not state.sources[POST].deleted
+    assert len(plan.make_plan(gone, state, now=NOW).jobs) == 2
+
+
+def test_a_stopped_scheduler_hands_out_nothing_more():
+    work = [plan.Job(POST, f"https://h{i}.example/p", "new post") for i in range(3)]
+    scheduler = Scheduler(work)
+    first = scheduler.take()
+    assert first is not None
+    scheduler.stop()
+    assert scheduler.take() is None
+    scheduler.done(first)

@@ -2,7 +2,8 @@
 
 Exit codes: 0 the run completed (failed targets are listed and kept for a
 retry); 2 bad arguments or input (no manifest, a development build, an
-unreadable state file); 3 the state could not be saved.
+unreadable state file); 3 the state could not be saved; 130 interrupted
+(Ctrl-C: what was sent is saved, the rest is sent next time).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from pelican_plugins.linkbacks import send, serverlines
 from pelican_plugins.linkbacks import state as states
 from pelican_plugins.linkbacks.settings import DEFAULT_STATE_FILE
 
-OK, BAD_INPUT, NOT_SAVED = 0, 2, 3
+OK, BAD_INPUT, NOT_SAVED, INTERRUPTED = 0, 2, 3, 130
 PROG = "python -m pelican_plugins.linkbacks"
 
 ALREADY = frozenset({states.SENT, states.RECORDED})
@@ -151,6 +152,51 @@ def _summary(
         out.print(detail)
 
 
+def _deliver(
+    plan: plans.Plan, policy: net.Policy, err: Console
+) -> dict[plans.Job, plans.Outcome]:
+    """Run the plan's jobs behind a progress bar."""
+    if not plan.jobs:
+        return {}
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err) as progress:
+        task = progress.add_task("Sending linkbacks", total=len(plan.jobs))
+        return send.run(
+            plan.jobs, policy, on_done=lambda job, outcome: progress.advance(task)
+        )
+
+
+def _report(
+    out: Console,
+    err: Console,
+    manifest: manifests.Manifest,
+    plan: plans.Plan,
+    outcomes: dict[plans.Job, plans.Outcome],
+) -> int:
+    """Print what the run did; return the exit code."""
+    if plan.first_run:
+        _say(
+            out,
+            f"first run: recorded {plan.recorded} links of {len(manifest.sources)} "
+            "posts and pages as already sent; nothing was sent (--all sends them)",
+        )
+        return OK
+    _summary(out, plan, outcomes)
+    if len(outcomes) < len(plan.jobs):
+        _say(
+            err,
+            f"linkbacks: interrupted: {len(plan.jobs) - len(outcomes)} of "
+            f"{len(plan.jobs)} not sent yet; the next run sends them",
+        )
+        return INTERRUPTED
+    return OK
+
+
 def _send(args: argparse.Namespace, out: Console, err: Console) -> int:
     try:
         manifest = manifests.read(args.output)
@@ -178,36 +224,14 @@ def _send(args: argparse.Namespace, out: Console, err: Console) -> int:
     allow = args.allow_private_addresses or manifest.allow_private_addresses
     if allow:
         _say(err, "linkbacks: warning: private addresses allowed (tests only)")
-    outcomes: dict[plans.Job, plans.Outcome] = {}
-    if plan.jobs:
-        columns = (
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-        )
-        with Progress(*columns, console=err) as progress:
-            task = progress.add_task("Sending linkbacks", total=len(plan.jobs))
-            outcomes = send.run(
-                plan.jobs,
-                net.Policy(allow_private=allow),
-                on_done=lambda job, outcome: progress.advance(task),
-            )
+    outcomes = _deliver(plan, net.Policy(allow_private=allow), err)
     plans.apply(loaded.state, manifest, plan, outcomes, now=now)
     try:
         states.save(args.state, loaded.state)
     except OSError as exc:
         _error(err, f"cannot save state file {args.state}: {_why(exc)}")
         return NOT_SAVED
-    if plan.first_run:
-        _say(
-            out,
-            f"first run: recorded {plan.recorded} links of {len(manifest.sources)} "
-            "posts and pages as already sent; nothing was sent (--all sends them)",
-        )
-        return OK
-    _summary(out, plan, outcomes)
-    return OK
+    return _report(out, err, manifest, plan, outcomes)
 
 
 def _tombstones(args: argparse.Namespace, err: Console) -> int:

@@ -153,16 +153,22 @@ def apply(
     *,
     now: datetime,
 ) -> None:
-    """Update *state* in place with this run's manifest and outcomes."""
+    """Update *state* in place with this run's manifest and outcomes.
+
+    A job without an outcome (an interrupted run) leaves its post marked as
+    not yet announced, so the next run plans it again.
+    """
     current = {s.url: s for s in manifest.sources}
+    unfinished = {job.source for job in plan.jobs if job not in outcomes}
     for source in manifest.sources:
         entry = state.sources.get(source.url)
         if entry is None:
             entry = state.sources[source.url] = SourceState(
-                source.save_as, source.title, source.digest
+                source.save_as, source.title, ""
             )
-        entry.save_as, entry.title = source.save_as, source.title
-        entry.digest, entry.deleted = source.digest, False
+        entry.save_as, entry.title, entry.deleted = source.save_as, source.title, False
+        if source.url not in unfinished:
+            entry.digest = source.digest
         linked = set(source.targets)
         for target in source.targets:
             if target not in entry.targets and plan.first_run:
@@ -170,6 +176,8 @@ def apply(
         for target, known in entry.targets.items():
             known.linked = target in linked
     for job in plan.jobs:
+        if job not in outcomes:
+            continue
         entry = state.sources[job.source]
         previous = entry.targets.get(job.target)
         after = _after(previous, outcomes[job], now)
@@ -179,7 +187,9 @@ def apply(
         entry.targets[job.target] = after
     for url, entry in state.sources.items():
         if url not in current:
-            entry.deleted = True
+            entry.deleted = entry.deleted or url not in unfinished
+            continue
+        if url in unfinished:  # keep dropped links until they have been told
             continue
         entry.targets = {
             t: known

@@ -148,6 +148,12 @@ class Scheduler:
                     return job
                 self._changed.wait()
 
+    def stop(self) -> None:
+        """Hand out no more jobs (the ones running finish)."""
+        with self._changed:
+            self._queues.clear()
+            self._changed.notify_all()
+
     def done(self, job: Job) -> None:
         """Free the job's host for the next job."""
         with self._changed:
@@ -166,7 +172,9 @@ def run(
 
     At most ``workers`` (8 at most) jobs run at once, never two for one
     target host; the gate also holds back a request to an endpoint host
-    that another worker is talking to.
+    that another worker is talking to. On Ctrl-C no new job starts, the
+    running ones finish (each is bounded by the fetch deadline), and the
+    outcomes so far are returned: fewer than there are jobs.
     """
     gate = HostGate()
 
@@ -191,6 +199,10 @@ def run(
 
     count = max(1, min(workers, MAX_IN_FLIGHT, len(jobs)))
     with ThreadPoolExecutor(max_workers=count) as pool:
-        for future in [pool.submit(work) for _ in range(count)]:
-            future.result()
+        futures = [pool.submit(work) for _ in range(count)]
+        try:
+            for future in futures:
+                future.result()
+        except KeyboardInterrupt:
+            scheduler.stop()
     return outcomes
