@@ -189,19 +189,25 @@ def test_the_default_policy_refuses_the_local_server(server):
 
 
 def test_connection_is_pinned_to_the_checked_address(server):
-    """A second lookup would answer 127.0.0.2, where nothing listens."""
+    """DNS rebinding: the checked answer is used; a second lookup never happens.
+
+    Only the test server's address is allowed; later answers would point at
+    10.0.0.1 (refused) or 127.0.0.2 (nothing listens).
+    """
     server.routes["/"] = page(b"pinned")
-    answers = iter([["127.0.0.1"], ["127.0.0.2"], ["127.0.0.2"]])
+    answers = iter([["127.0.0.1"], ["10.0.0.1"], ["127.0.0.2"]])
     calls = []
 
     def rebinding(host: str, port: int) -> list[str]:
         calls.append(host)
         return next(answers)
 
-    policy = net.Policy(allow_private=True, resolver=rebinding)
+    policy = server.policy(resolver=rebinding)
     resp = net.fetch(server.url("/", host="rebind.test"), policy=policy)
     assert resp.body == b"pinned"
     assert calls == ["rebind.test"]
+    with pytest.raises(net.Blocked, match="not public"):  # the next lookup rebinds
+        net.fetch(server.url("/", host="rebind.test"), policy=policy)
     assert server.hits[0].headers["host"] == f"rebind.test:{server.port}"
 
 
