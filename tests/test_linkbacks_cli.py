@@ -319,3 +319,25 @@ def test_ctrl_c_saves_what_was_sent_and_the_next_run_sends_the_rest(tmp_path, pe
     assert code == 0
     told = [h.path for h in peer.hits if h.method == "GET" and h.path in paths]
     assert set(told) == set(paths)
+
+
+def test_hidden_posts_and_pages_count_and_drafts_do_not(blog):
+    blog.post("shown", "/a")
+    draft = blog.post("draft", "/c")
+    draft.write_text(
+        draft.read_text().replace("Slug: draft", "Slug: draft\nStatus: draft")
+    )
+    hidden = blog.post("hidden", "/b")
+    hidden.write_text(
+        hidden.read_text().replace("Slug: hidden", "Slug: hidden\nStatus: hidden")
+    )
+    page = f"Title: Reading list\nSlug: reading\n\n[c]({blog.peer.url('/c')})\n"
+    write_post(blog.content / "pages", "reading.md", page)
+    out = blog.build()
+    manifest = json.loads((out / NAME).read_text())
+    urls = {s["url"].removeprefix(SITEURL) for s in manifest["sources"]}
+    assert urls == {
+        "/2024/01/shown/",
+        "/2024/01/hidden/",
+        "/reading/",
+    }

@@ -15,9 +15,10 @@ from typing import Any
 
 from markupsafe import Markup
 from pelican import signals
-from pelican.generators import ArticlesGenerator, Generator, PagesGenerator
+from pelican.generators import Generator
 
 from pelican_plugins import atomic
+from pelican_plugins.contents import all_contents
 from pelican_plugins.linkbacks import manifest as manifests
 from pelican_plugins.linkbacks import settings as plugin_settings
 from pelican_plugins.linkbacks.links import targets
@@ -27,16 +28,13 @@ logger = logging.getLogger(__name__)
 
 
 def published(generators: list[Any]) -> list[Any]:
-    """Every published article and page, hidden ones and translations included."""
-    items: list[Any] = []
-    for gen in generators:
-        if isinstance(gen, ArticlesGenerator):
-            items += [*gen.articles, *gen.translations]
-            items += [*gen.hidden_articles, *gen.hidden_translations]
-        elif isinstance(gen, PagesGenerator):
-            items += [*gen.pages, *gen.translations]
-            items += [*gen.hidden_pages, *gen.hidden_translations]
-    return items
+    """Every published or hidden article and page, translations included."""
+    return [
+        item
+        for gen in generators
+        for item in all_contents(gen)
+        if getattr(item, "status", "") in ("published", "hidden")
+    ]
 
 
 def plain(title: str) -> str:
