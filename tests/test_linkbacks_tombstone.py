@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 import shutil
 import subprocess
@@ -9,7 +10,8 @@ import sys
 
 import pytest
 
-from pelican_plugins.linkbacks import manifest
+from pelican_plugins.linkbacks import find_tombstones, manifest
+from pelican_plugins.linkbacks import state as states
 from tests.support import soup
 from tests.tombstone_site import GONE_PATH, GONE_TITLE, build_with_tombstone
 
@@ -61,3 +63,37 @@ def test_the_tombstone_page_is_valid_html(site):
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def saved(path: Path, **entries: str) -> Path:
+    state = states.State()
+    for url, save_as in entries.items():
+        state.sources[url] = states.SourceState(save_as, "Old", "0" * 64)
+    states.save(path, state)
+    return path
+
+
+def test_tombstone_paths_outside_the_output_are_refused(tmp_path, caplog):
+    path = saved(
+        tmp_path / "s.json",
+        **{
+            "https://b.example/a/": "../../outside/index.html",
+            "https://b.example/b/": "/etc/cron.d/x",
+            "https://b.example/c/": "c/index.html",
+            "https://b.example/d/": "d/index.html",
+        },
+    )
+    current = {"https://b.example/d/": "d/index.html"}
+    with caplog.at_level(logging.WARNING):
+        found = find_tombstones(path, current, "https://b.example")
+    assert [t.save_as for t in found] == ["c/index.html"]
+    assert caplog.text.count("unsafe tombstone path") == 2
+
+
+def test_an_unreadable_state_at_build_time_writes_no_tombstone(tmp_path, caplog):
+    path = tmp_path / "s.json"
+    path.write_text("{broken")
+    with caplog.at_level(logging.WARNING):
+        assert find_tombstones(path, {}, "https://b.example") == []
+    assert "unreadable, no tombstones written" in caplog.text
+    assert find_tombstones(tmp_path / "missing.json", {}, "") == []
