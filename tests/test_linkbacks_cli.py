@@ -20,6 +20,7 @@ import pytest
 
 from pelican_plugins.linkbacks import cli
 from pelican_plugins.linkbacks.manifest import NAME
+from pelican_plugins.linkbacks.state import locked
 from tests.netserver import Handler, Hit, running, summary
 from tests.support import DEV_CONF, PUBLISH_CONF, ROOT, build, write_post
 
@@ -341,3 +342,17 @@ def test_hidden_posts_and_pages_count_and_drafts_do_not(blog):
         "/2024/01/hidden/",
         "/reading/",
     }
+
+
+def test_a_second_send_at_the_same_time_is_refused(blog, capsys):
+    blog.post("one", "/a")
+    blog.build()
+    with locked(blog.state):
+        code, _, err = blog.send(capsys, "--all")
+    assert code == 2
+    assert err.splitlines()[-1] == (
+        f"linkbacks: error: another send is using {blog.state}: wait for it to finish"
+    )
+    assert blog.peer.hits == []
+    assert blog.send(capsys, "--all")[0] == 0
+    assert blog.posts_received() == ["/wm"]

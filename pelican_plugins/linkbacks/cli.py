@@ -2,8 +2,9 @@
 
 Exit codes: 0 the run completed (failed targets are listed and kept for a
 retry); 2 bad arguments or input (no manifest, a development build, an
-unreadable state file); 3 the state could not be saved; 130 interrupted
-(Ctrl-C: what was sent is saved, the rest is sent next time).
+unreadable state file, another send running); 3 the state could not be
+saved; 130 interrupted (Ctrl-C: what was sent is saved, the rest is sent
+next time).
 """
 
 from __future__ import annotations
@@ -198,6 +199,15 @@ def _report(
 
 
 def _send(args: argparse.Namespace, out: Console, err: Console) -> int:
+    try:
+        with states.locked(args.state):
+            return _send_locked(args, out, err)
+    except states.StateBusy as exc:
+        _error(err, f"{exc}: wait for it to finish")
+        return BAD_INPUT
+
+
+def _send_locked(args: argparse.Namespace, out: Console, err: Console) -> int:
     try:
         manifest = manifests.read(args.output)
     except manifests.ManifestError as exc:

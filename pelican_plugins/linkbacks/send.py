@@ -22,6 +22,7 @@ from pelican_plugins.linkbacks.plan import Job, Outcome
 from pelican_plugins.linkbacks.state import BLOCKED, FAILED, NO_ENDPOINT, RETRY, SENT
 
 MAX_IN_FLIGHT = 8
+ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 Fetch = Callable[..., net.Response]
 
 
@@ -100,7 +101,7 @@ def _pingback(job: Job, endpoint: str, fetch: Fetch) -> Outcome:
 def notify(job: Job, fetch: Fetch) -> Outcome:
     """Discover the target's endpoint and notify it of *job*'s source."""
     try:
-        page = fetch(job.target)
+        page = fetch(job.target, headers={"Accept": ACCEPT})
     except net.FetchError as exc:
         return _fetch_error(exc, "target")
     endpoint = discover(page)

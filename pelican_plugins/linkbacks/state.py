@@ -7,8 +7,11 @@ used if it is good, and otherwise the state is rebuilt like a first run.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+import contextlib
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+import fcntl
 import json
 import os
 from pathlib import Path
@@ -140,6 +143,34 @@ def load(path: Path, now: datetime | None = None) -> Loaded:
         f"restored from {backup.name}"
     )
     return Loaded(state, notice=notice)
+
+
+class StateBusy(RuntimeError):
+    """Another send holds the state file's lock."""
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an advisory lock next to the state for the block (one send at a time).
+
+    Raises :class:`StateBusy` when another process holds it. If the lock file
+    cannot even be created, the run goes on unlocked: saving the state would
+    fail the same way and is reported then.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path.with_name(path.name + ".lock"), os.O_CREAT | os.O_RDWR, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StateBusy(f"another send is using {path}") from None
+        yield
+    finally:
+        os.close(fd)
 
 
 def backup_path(path: Path) -> Path:
