@@ -12,8 +12,13 @@ import pytest
 
 from pelican_plugins.linkbacks import find_tombstones, manifest
 from pelican_plugins.linkbacks import state as states
-from tests.support import soup
-from tests.tombstone_site import GONE_PATH, GONE_TITLE, build_with_tombstone
+from tests.support import ROOT, build, soup
+from tests.tombstone_site import (
+    GONE_PATH,
+    GONE_TITLE,
+    GONE_URL,
+    build_with_tombstone,
+)
 
 
 @pytest.fixture(scope="module")
@@ -97,3 +102,17 @@ def test_an_unreadable_state_at_build_time_writes_no_tombstone(tmp_path, caplog)
         assert find_tombstones(path, {}, "https://b.example") == []
     assert "unreadable, no tombstones written" in caplog.text
     assert find_tombstones(tmp_path / "missing.json", {}, "") == []
+
+
+def test_a_theme_without_the_tombstone_template_warns_and_builds(tmp_path, caplog):
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    (theme / "templates" / "tombstone.html").unlink()
+    state = saved(
+        tmp_path / "s.json", **{GONE_URL: "2019/01/a-removed-post/index.html"}
+    )
+    with caplog.at_level(logging.WARNING):
+        out = build(tmp_path / "out", THEME=str(theme), LINKBACKS_STATE_FILE=str(state))
+    assert "no tombstone.html template: 1 tombstone page(s) not written" in caplog.text
+    assert (out / "index.html").exists()
+    assert not (out / GONE_PATH.strip("/")).exists()

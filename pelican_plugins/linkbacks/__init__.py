@@ -15,7 +15,7 @@ from typing import Any
 
 from markupsafe import Markup
 from pelican import signals
-from pelican.generators import Generator
+from pelican.generators import Generator, PelicanTemplateNotFound
 
 from pelican_plugins import atomic
 from pelican_plugins.contents import all_contents
@@ -124,7 +124,15 @@ class LinkbacksGenerator(Generator):
         atomic.write_text(output / manifests.NAME, self.manifest.to_json())
         if not self.manifest.tombstones:
             return
-        template = self.get_template("tombstone")
+        try:
+            template = self.get_template("tombstone")
+        except PelicanTemplateNotFound:
+            logger.warning(
+                "linkbacks: the theme has no tombstone.html template: %d tombstone "
+                "page(s) not written",
+                len(self.manifest.tombstones),
+            )
+            return
         for tombstone in self.manifest.tombstones:
             writer.write_file(
                 tombstone.save_as,
