@@ -108,9 +108,9 @@ PLUGINS = [
     "pelican_plugins.linkbacks",
 ]
 
-# The linkbacks sender's memory; the build reads it to write tombstone pages.
-LINKBACKS_STATE_FILE = str(_ROOT / "var" / "linkbacks.json")
-
 SUMMARY_MAX_LENGTH = 50
 DISPLAY_PAGES_ON_MENU = True
 DISPLAY_CATEGORIES_ON_MENU = False
+
+# The linkbacks sender's memory; the build reads it to write tombstone pages.
+LINKBACKS_STATE_FILE = str(_ROOT / "var" / "linkbacks.json")
