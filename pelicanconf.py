@@ -105,6 +105,7 @@ PLUGINS = [
     "pelican_plugins.tag_cloud",
     "pelican_plugins.bookmarks",
     "pelican_plugins.responses",
+    "pelican_plugins.linkbacks",
 ]
 
 # The comment receiver (pelican_plugins.receiver): posts get the "Leave a Reply"
@@ -116,3 +117,6 @@ RESPONSES_RECEIVER_URL = "http://127.0.0.1:8001/"
 SUMMARY_MAX_LENGTH = 50
 DISPLAY_PAGES_ON_MENU = True
 DISPLAY_CATEGORIES_ON_MENU = False
+
+# The linkbacks sender's memory; the build reads it to write tombstone pages.
+LINKBACKS_STATE_FILE = str(_ROOT / "var" / "linkbacks.json")

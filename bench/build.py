@@ -71,6 +71,7 @@ PLUGIN_GROUPS: dict[str, tuple[str, ...]] = {
     "toc": ("pelican_plugins.toc",),
     "widgets": ("pelican_plugins.tag_cloud", "pelican_plugins.bookmarks"),
     "responses": ("pelican_plugins.responses",),
+    "linkbacks": ("pelican_plugins.linkbacks",),
 }
 
 
