@@ -12,6 +12,12 @@ CONFFILE := pelicanconf.py
 PUBLISHCONF := publishconf.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The one place the development address is derived: `make serve` listens on it
+# and the development builds put it in their absolute share links.
+DEV_SITEURL = http://$(HOST):$(PORT)
+DEV_SETTINGS = -e BOOKMARKS_DEV_SITEURL='"$(DEV_SITEURL)"'
+# Builds into a fresh output.<n>/ and swaps the output link to it atomically.
+BUILD := $(BIN)/python -m pelican_plugins.build
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
@@ -29,22 +35,22 @@ $(STAMP): pyproject.toml
 venv: $(STAMP) ## Create or refresh .venv
 
 html: $(STAMP) ## Build the site into output/ with the development settings
-	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE)
+	$(BUILD) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(DEV_SETTINGS)
 
 clean: ## Remove the built site and the content cache
-	rm -rf $(OUTPUTDIR) cache
+	rm -rf $(OUTPUTDIR) $(OUTPUTDIR).[0-9]* $(OUTPUTDIR).lock .$(OUTPUTDIR).link cache
 
-regenerate: $(STAMP) ## Rebuild whenever content, theme or settings change
-	$(PELICAN) -r $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE)
+regenerate: $(STAMP) ## Rebuild whenever content, theme or settings change (in place)
+	$(PELICAN) -r $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(DEV_SETTINGS)
 
-serve: html ## Build, then serve the site on http://127.0.0.1:8000/
+serve: html ## Build, then serve the site on http://127.0.0.1:8000/ (PORT=… to change)
 	$(PELICAN) -l $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -b $(HOST) -p $(PORT)
 
-devserver: $(STAMP) ## Rebuild on change and serve on http://127.0.0.1:8000/
-	$(PELICAN) -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -b $(HOST) -p $(PORT)
+devserver: $(STAMP) ## Rebuild on change (in place) and serve on http://127.0.0.1:8000/
+	$(PELICAN) -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -b $(HOST) -p $(PORT) $(DEV_SETTINGS)
 
 publish: $(STAMP) ## Build the site for the web with publishconf.py
-	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF)
+	$(BUILD) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF)
 
 test: $(STAMP) ## Run the whole test suite (lint included)
 	$(BIN)/ruff check .
@@ -68,6 +74,9 @@ bench-instructions: $(STAMP) ## Count instructions (valgrind) of the bench varia
 import: $(STAMP) ## Import a WordPress export: make import WXR=export.xml [ARGS="--posts"]
 	@test -n "$(WXR)" || { echo 'usage: make import WXR=export.xml [ARGS="--posts"]'; exit 2; }
 	$(BIN)/python -m pelican_plugins.importers wordpress "$(WXR)" --content $(INPUTDIR) $(ARGS)
+
+moderate: $(STAMP) ## Moderate responses: make moderate ARGS="list" (approve ID, spam ID, ...)
+	$(BIN)/python -m pelican_plugins.responses --settings $(CONFFILE) moderate $(or $(ARGS),list)
 
 update-golden: $(STAMP) ## Refresh the golden pages in tests/golden/
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
