@@ -95,7 +95,7 @@ def test_unbalanced_markup_cannot_leave_its_container() -> None:
     out = clean("</div></article><footer><b><i>open")  # B16
     assert "</div>" not in out
     assert "<footer" not in out
-    assert out == "<b><i>open</i></b>"
+    assert out == "<p><b><i>open</i></b></p>"  # the footer's words as a paragraph
 
 
 @pytest.mark.parametrize("body", ["", "<!-- <img src=x onerror=alert(1)> -->"])
@@ -193,3 +193,39 @@ def test_a_long_plain_text_comment_is_not_mistaken_for_a_tag_bomb() -> None:
     assert "line 299" in out
     with pytest.raises(TooLarge, match="tags"):
         clean("<b>x</b>" * 300)  # formatting elements still count
+
+
+@pytest.mark.parametrize(
+    ("dirty", "expected"),
+    [
+        (
+            "<dl><dt>Definition List Title</dt><dd>Definition list division.</dd></dl>",
+            "<p>Definition List Title</p><p>Definition list division.</p>",
+        ),
+        ("<h2>Why</h2><p>Because.</p>", "<p>Why</p><p>Because.</p>"),
+        (
+            (
+                "<table><tr><th>Pose</th><td>Minutes</td></tr>"
+                "<tr><td>Arch</td><td>5</td></tr></table>"
+            ),
+            "<p>Pose<br>Minutes</p><p>Arch<br>5</p>",
+        ),
+        ("<div>one</div><div>two</div>", "<p>one</p><p>two</p>"),
+        ("<section><p>kept</p></section>", "<p>kept</p>"),
+        ("before<hr>after", "before<br>after"),
+        ("<div></div>a<div></div>b", "a b"),
+    ],
+)
+def test_removed_blocks_keep_their_words_apart(dirty: str, expected: str) -> None:
+    assert clean(dirty) == expected
+    assert clean(expected) == expected
+
+
+def test_a_removed_image_leaves_its_alt_text() -> None:
+    out = clean('See <img src="https://x.example/s.png" alt="my spine & me"> here')
+    assert out == "See my spine &amp; me here"
+    assert "<img" not in out
+    assert clean('<img src=x alt="<script>alert(1)</script>">') == (
+        "&lt;script&gt;alert(1)&lt;/script&gt;"
+    )
+    assert clean("<img src=x onerror=alert(1)>") == ""
