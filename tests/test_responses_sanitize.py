@@ -1,4 +1,4 @@
-"""Sanitizer, plain-text bodies and author URLs: SECURITY.md rows B1-B20 and §1.4."""
+"""Sanitizer, plain-text bodies and author URLs: docs/security.md rows B1-B25."""
 
 from __future__ import annotations
 
@@ -117,7 +117,7 @@ def _bomb(count: int, closers: int) -> str:
 
 def test_formatting_element_bomb_is_rejected() -> None:
     with pytest.raises(TooLarge):
-        clean(_bomb(4000, 4000))  # the 82 KB shape from SECURITY.md §2.3
+        clean(_bomb(4000, 4000))  # the 82 KB shape of docs/security.md row B18
     small = _bomb(500, 500)  # 9.3 KB: under the size cap, 0.2 s of nh3 unguarded
     assert len(small.encode()) < MAX_BYTES
     with pytest.raises(TooLarge, match="tags"):

@@ -1,4 +1,4 @@
-"""Comment HTML sanitizing (nh3, SECURITY.md §2.4), plain-text bodies, author URLs."""
+"""Comment HTML sanitizing (nh3, docs/security.md), plain-text bodies, author URLs."""
 
 from __future__ import annotations
 
@@ -247,7 +247,7 @@ _URL_REFUSED = re.compile("[\x00-\x1f\\\\]")
 
 
 def safe_url(value: object) -> str | None:
-    """Return an http(s) URL with a host, normalised, or None (SECURITY.md §1.4)."""
+    """Return an http(s) URL with a host, normalised, or None (docs/security.md, B5)."""
     if not value or not isinstance(value, str):
         return None
     return _normalise_url(value)
