@@ -151,6 +151,8 @@ def run_pelican(args: list[str]) -> int:
         pelican_main(args)
     except SystemExit as stop:
         code = stop.code
+        if code is None:
+            return 0
         return code if isinstance(code, int) else 1
     return 0
 

@@ -16,6 +16,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from pelican_plugins import build as swap_build
 from tests.support import CONTENT, DEV_CONF, ROOT, write_post
 
@@ -176,3 +178,34 @@ def test_without_an_output_folder_the_build_says_so_in_one_line(
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith("build: no output folder given")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["content", "-o"], "build: -o needs a folder"),
+        (["content", "-o", "out", "-r"], "build: -r rebuilds in place"),
+        (["content", "--output=out", "--listen"], "build: --listen rebuilds in place"),
+    ],
+)
+def test_usage_errors_are_one_line_and_build_nothing(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert swap_build.main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message)
+    assert err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_split_output_keeps_every_other_argument() -> None:
+    output, rest = swap_build.split_output(
+        ["content", "-s", "conf.py", "--output=site", "-e", 'A="b"']
+    )
+    assert output == Path("site")
+    assert rest == ["content", "-s", "conf.py", "-e", 'A="b"']
