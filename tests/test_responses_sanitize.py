@@ -222,3 +222,11 @@ def test_a_removed_image_leaves_its_alt_text() -> None:
         "&lt;script&gt;alert(1)&lt;/script&gt;"
     )
     assert clean("<img src=x onerror=alert(1)>") == ""
+
+
+@pytest.mark.parametrize(
+    "empty",
+    ["<table></table>", "<div>", "<td>", "<dl> </dl>", "<img>", "<div><!--x-->"],
+)
+def test_empty_blocks_and_images_render_nothing(empty: str) -> None:
+    assert clean(empty) == ""
