@@ -10,8 +10,8 @@ from tests.support import ROOT
 
 # The team's design notes live outside the repository; built here so this file
 # does not cite them itself.
-DESIGN_NOTES = [f"{name}.md" for name in ("SECURITY", "REFERENCE", "ARCHITECTURE")]
-DESIGN_NOTES += ["STYLE.md", "shared/" + "design"]
+NOTES = ("SECURITY", "REFERENCE", "ARCHITECTURE", "STYLE")
+DESIGN_NOTES = [f"{name}.md" for name in NOTES] + ["shared/" + "design"]
 TEST_REFERENCE = re.compile(r"(tests/[\w/]+\.py)::(\w+)")
 
 
