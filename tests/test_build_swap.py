@@ -6,6 +6,7 @@ was live before byte for byte; the next build starts from an empty folder.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -14,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -148,6 +150,32 @@ def test_a_failed_build_is_not_swapped_in(tmp_path: Path) -> None:
     assert failed.returncode == 1
     assert "still serves the previous site" in failed.stderr
     assert _site_files(out) == before
+
+
+def test_a_second_build_waits_for_the_first(tmp_path: Path) -> None:
+    content, out, cache = tmp_path / "content", tmp_path / "output", tmp_path / "c"
+    shutil.copytree(CONTENT, content)
+    with open(tmp_path / "output.lock", "a") as first_build:
+        fcntl.flock(first_build, fcntl.LOCK_EX)  # as a running build holds it
+        second = subprocess.Popen(
+            _command(content, out, cache),
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert second.stderr is not None
+        watchdog = threading.Timer(60, second.kill)  # never hang the suite
+        watchdog.start()
+        line = second.stderr.readline()
+        assert "another build of" in line
+        assert "waiting for it" in line
+        assert second.poll() is None
+        assert not out.exists()
+    _, rest = second.communicate(timeout=120)
+    watchdog.cancel()
+    assert second.returncode == 0, rest
+    assert (out / "index.html").is_file()
 
 
 def test_an_old_real_output_folder_becomes_the_rollback(tmp_path: Path) -> None:
