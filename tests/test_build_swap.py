@@ -168,12 +168,12 @@ def test_a_second_build_waits_for_the_first(tmp_path: Path) -> None:
         watchdog = threading.Timer(60, second.kill)  # never hang the suite
         watchdog.start()
         line = second.stderr.readline()
+        watchdog.cancel()
         assert "another build of" in line
         assert "waiting for it" in line
         assert second.poll() is None
         assert not out.exists()
-    _, rest = second.communicate(timeout=120)
-    watchdog.cancel()
+    _, rest = second.communicate(timeout=300)
     assert second.returncode == 0, rest
     assert (out / "index.html").is_file()
 
