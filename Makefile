@@ -38,7 +38,7 @@ html: $(STAMP) ## Build the site into output/ with the development settings
 	$(BUILD) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(DEV_SETTINGS)
 
 clean: ## Remove the built site and the content cache
-	rm -rf $(OUTPUTDIR) $(OUTPUTDIR).[0-9]* $(OUTPUTDIR).lock .$(OUTPUTDIR).link cache
+	rm -rf $(OUTPUTDIR) $(OUTPUTDIR).[0-9]* $(OUTPUTDIR).lock .$(OUTPUTDIR).link .$(OUTPUTDIR).*.trash cache
 
 regenerate: $(STAMP) ## Rebuild whenever content, theme or settings change (in place)
 	$(PELICAN) -r $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(DEV_SETTINGS)

@@ -11,8 +11,8 @@ it was, and every build starts from an empty folder.
 
     python -m pelican_plugins.build CONTENT -o output -s pelicanconf.py [...]
 
-Every argument except ``-o`` goes to Pelican unchanged. The previous site is
-kept as ``output.<n-1>/`` for a rollback; older and abandoned folders are
+Every argument except ``-o`` goes to Pelican unchanged. The site a build
+replaces stays in its folder for a rollback; older and abandoned folders are
 removed. One lock file (``output.lock``) makes a second build wait for the
 first instead of racing it. See docs/security.md#the-build.
 """
@@ -26,6 +26,7 @@ import os
 from pathlib import Path
 import shutil
 import sys
+import threading
 
 USAGE = "usage: python -m pelican_plugins.build [PELICAN ARGS] -o OUTPUT"
 # Pelican options that keep a process running and write in place.
@@ -79,16 +80,6 @@ def live_folder(live: Path) -> Path | None:
         return None
     target = live.parent / os.readlink(live)
     return target if target.parent == live.parent else None
-
-
-def served_folders(live: Path) -> list[Path]:
-    """Return the live build folder and the older ones (rollbacks), newest first."""
-    current = live_folder(live)
-    folders = build_folders(live)
-    number = next((n for n, path in folders.items() if path == current), None)
-    if number is None:
-        return []
-    return [folders[n] for n in sorted(folders, reverse=True) if n <= number]
 
 
 def fresh_folder(live: Path) -> Path:
@@ -161,11 +152,19 @@ def build(argv: list[str]) -> int:
     """Build into a fresh folder; swap it in only if Pelican succeeded."""
     live, rest = split_output(argv)
     with locked(live):
-        # Folders from killed or failed builds (numbered past the live one)
-        # were never served: remove them. The live site and older ones stay.
-        prune(live, set(served_folders(live)))
         fresh = fresh_folder(live)
-        code = run_pelican([*rest, "-o", str(fresh)])
+        current = live_folder(live)
+        # Every other folder goes: abandoned builds, and the old rollback (the
+        # live site becomes the rollback once the new one is in). Deleting
+        # thousands of files is slow on a busy disk, so it runs while Pelican
+        # (busy with the CPU) builds.
+        doomed = [p for p in build_folders(live).values() if p not in {current, fresh}]
+        remover = threading.Thread(target=discard, args=(live, doomed))
+        remover.start()
+        try:
+            code = run_pelican([*rest, "-o", str(fresh)])
+        finally:
+            remover.join()
         if code != 0:
             say(
                 f"Pelican failed (exit {code}); {live} still serves the previous "
@@ -176,6 +175,23 @@ def build(argv: list[str]) -> int:
         previous = swap(live, fresh)
         prune(live, {fresh} | ({previous} if previous else set()))
     return 0
+
+
+def discard(live: Path, folders: list[Path]) -> None:
+    """Delete *folders* and any trash a killed build left, renaming each first.
+
+    The rename takes a folder out of the numbered ones at once, so a build
+    killed half-way through deleting leaves only hidden trash, removed next time.
+    """
+    trash = []
+    for folder in folders:
+        target = folder.with_name(f".{folder.name}.trash")
+        with contextlib.suppress(OSError):
+            folder.rename(target)
+            trash.append(target)
+    trash += [p for p in live.parent.glob(f".{live.name}.*.trash") if p not in trash]
+    for path in trash:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def say(message: str) -> None:

@@ -131,11 +131,10 @@ def test_a_killed_build_leaves_the_previous_site_intact(tmp_path: Path) -> None:
     assert (out / "2021/06/brand-new/index.html").is_file()
     assert not (out / "half-written.html").exists()
     # The site before is kept as the rollback; nothing else is left behind.
-    assert sorted(p.name for p in tmp_path.glob("output.[0-9]*")) == [
-        "output.1",
-        "output.2",
-    ]
+    folders = {p.name for p in tmp_path.glob("output.[0-9]*")}
+    assert folders == {"output.1", os.readlink(out)}
     assert _site_files(tmp_path / "output.1") == before
+    assert not list(tmp_path.glob(".output*trash"))
 
 
 def test_a_failed_build_is_not_swapped_in(tmp_path: Path) -> None:
@@ -149,6 +148,16 @@ def test_a_failed_build_is_not_swapped_in(tmp_path: Path) -> None:
     failed = _run(content, out, cache)
     assert failed.returncode == 1
     assert "still serves the previous site" in failed.stderr
+    assert _site_files(out) == before
+
+    # Fixed, the next two builds go live; only the live site and the one it
+    # replaced are kept, and the failed build's folder is gone.
+    shutil.copy(CONTENT / "responses" / bad.name, bad)
+    for _ in range(2):
+        assert _run(content, out, cache).returncode == 0
+    kept = {p.name for p in tmp_path.glob("output.[0-9]*")}
+    assert len(kept) == 2
+    assert os.readlink(out) in kept
     assert _site_files(out) == before
 
 
