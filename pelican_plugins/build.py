@@ -78,8 +78,10 @@ def live_folder(live: Path) -> Path | None:
     """Return the folder *live* points at, if it is one of our build folders."""
     if not live.is_symlink():
         return None
-    target = live.parent / os.readlink(live)
-    return target if target.parent == live.parent else None
+    target = live.resolve()
+    return next(
+        (p for p in build_folders(live).values() if p.resolve() == target), None
+    )
 
 
 def fresh_folder(live: Path) -> Path:

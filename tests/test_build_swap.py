@@ -246,3 +246,12 @@ def test_split_output_keeps_every_other_argument() -> None:
     )
     assert output == Path("site")
     assert rest == ["content", "-s", "conf.py", "-e", 'A="b"']
+
+
+def test_a_link_written_by_hand_is_followed_not_deleted(tmp_path: Path) -> None:
+    live = tmp_path / "output"
+    site = tmp_path / "output.4"
+    site.mkdir()
+    (site / "index.html").write_text("live site", "utf-8")
+    live.symlink_to(site.resolve())  # absolute, as `ln -s "$PWD/output.4"` makes
+    assert swap_build.live_folder(live) == site
