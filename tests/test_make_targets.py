@@ -26,8 +26,10 @@ from tests.support import ROOT
 STAMP = ".venv/.installed"
 
 pytestmark = pytest.mark.skipif(
-    shutil.which("make") is None or not (ROOT / STAMP).is_file(),
-    reason="needs `make` and an installed .venv (run `make venv`)",
+    shutil.which("make") is None
+    or not (ROOT / STAMP).is_file()
+    or not (ROOT / ".git").exists(),
+    reason="needs `make`, a git checkout and an installed .venv (`make venv`)",
 )
 
 
