@@ -12,6 +12,12 @@ CONFFILE := pelicanconf.py
 PUBLISHCONF := publishconf.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The one place the development address is derived: `make serve` listens on it
+# and the development builds put it in their absolute share links.
+DEV_SITEURL = http://$(HOST):$(PORT)
+DEV_SETTINGS = -e BOOKMARKS_DEV_SITEURL='"$(DEV_SITEURL)"'
+# Builds into a fresh output.<n>/ and swaps the output link to it atomically.
+BUILD := $(BIN)/python -m pelican_plugins.build
 PYTEST_ARGS ?=
 SEND_ARGS ?=
 SEND := $(BIN)/python -m pelican_plugins.linkbacks send --output $(OUTPUTDIR) $(SEND_ARGS)
@@ -31,22 +37,22 @@ $(STAMP): pyproject.toml
 venv: $(STAMP) ## Create or refresh .venv
 
 html: $(STAMP) ## Build the site into output/ with the development settings
-	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE)
+	$(BUILD) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(DEV_SETTINGS)
 
 clean: ## Remove the built site and the content cache
-	rm -rf $(OUTPUTDIR) cache
+	rm -rf $(OUTPUTDIR) $(OUTPUTDIR).[0-9]* $(OUTPUTDIR).lock .$(OUTPUTDIR).link .$(OUTPUTDIR).*.trash cache
 
-regenerate: $(STAMP) ## Rebuild whenever content, theme or settings change
-	$(PELICAN) -r $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE)
+regenerate: $(STAMP) ## Rebuild whenever content, theme or settings change (in place)
+	$(PELICAN) -r $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(DEV_SETTINGS)
 
-serve: html ## Build, then serve the site on http://127.0.0.1:8000/
+serve: html ## Build, then serve the site on http://127.0.0.1:8000/ (PORT=… to change)
 	$(PELICAN) -l $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -b $(HOST) -p $(PORT)
 
-devserver: $(STAMP) ## Rebuild on change and serve on http://127.0.0.1:8000/
-	$(PELICAN) -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -b $(HOST) -p $(PORT)
+devserver: $(STAMP) ## Rebuild on change (in place) and serve on http://127.0.0.1:8000/
+	$(PELICAN) -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -b $(HOST) -p $(PORT) $(DEV_SETTINGS)
 
-publish: $(STAMP) ## Build for the web (publishconf.py), then send linkbacks; NO_SEND=1 skips sending
-	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF)
+publish: $(STAMP) ## Build for the web (publishconf.py) into a fresh folder swapped in atomically, then send linkbacks; NO_SEND=1 skips sending
+	$(BUILD) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF)
 	$(if $(NO_SEND),@echo "NO_SEND is set: linkbacks not sent",$(SEND))
 
 send: $(STAMP) ## Send webmentions and pingbacks for output/ (SEND_ARGS=--dry-run to preview)
@@ -77,6 +83,9 @@ bench-linkbacks: $(STAMP) ## Time the linkbacks sender: 1,000 targets on a 50 ms
 import: $(STAMP) ## Import a WordPress export: make import WXR=export.xml [ARGS="--posts"]
 	@test -n "$(WXR)" || { echo 'usage: make import WXR=export.xml [ARGS="--posts"]'; exit 2; }
 	$(BIN)/python -m pelican_plugins.importers wordpress "$(WXR)" --content $(INPUTDIR) $(ARGS)
+
+moderate: $(STAMP) ## Moderate responses: make moderate ARGS="list" (approve ID, spam ID, ...)
+	$(BIN)/python -m pelican_plugins.responses --settings $(CONFFILE) moderate $(or $(ARGS),list)
 
 update-golden: $(STAMP) ## Refresh the golden pages in tests/golden/
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py

@@ -101,6 +101,7 @@ MARKDOWN = {
 PLUGINS = [
     "pelican_plugins.cache_guard",
     "pelican_plugins.url_memo",
+    "pelican_plugins.slugs",
     "pelican_plugins.toc",
     "pelican_plugins.tag_cloud",
     "pelican_plugins.bookmarks",

@@ -69,7 +69,12 @@ def project_variant(
 
 PLUGIN_GROUPS: dict[str, tuple[str, ...]] = {
     "toc": ("pelican_plugins.toc",),
-    "widgets": ("pelican_plugins.tag_cloud", "pelican_plugins.bookmarks"),
+    # slugs was part of tag_cloud when the widget figures were measured.
+    "widgets": (
+        "pelican_plugins.slugs",
+        "pelican_plugins.tag_cloud",
+        "pelican_plugins.bookmarks",
+    ),
     "responses": ("pelican_plugins.responses",),
     "linkbacks": ("pelican_plugins.linkbacks",),
 }

@@ -1,10 +1,9 @@
-"""Sanitizer, plain-text bodies and author URLs: SECURITY.md rows B1-B20 and §1.4."""
+"""Sanitizer, plain-text bodies and author URLs: docs/security.md rows B1-B25."""
 
 from __future__ import annotations
 
 import pytest
 
-from pelican_plugins.responses import sanitize as module
 from pelican_plugins.responses.sanitize import (
     LINK_REL,
     MAX_BYTES,
@@ -95,7 +94,7 @@ def test_unbalanced_markup_cannot_leave_its_container() -> None:
     out = clean("</div></article><footer><b><i>open")  # B16
     assert "</div>" not in out
     assert "<footer" not in out
-    assert out == "<b><i>open</i></b>"
+    assert out == "<p><b><i>open</i></b></p>"  # the footer's words as a paragraph
 
 
 @pytest.mark.parametrize("body", ["", "<!-- <img src=x onerror=alert(1)> -->"])
@@ -103,13 +102,7 @@ def test_empty_or_comment_only_body_renders_empty(body: str) -> None:
     assert clean(body) == ""  # B17
 
 
-def test_size_cap_rejects_before_sanitizing(monkeypatch: pytest.MonkeyPatch) -> None:
-    def boom(_html: str) -> str:
-        raise AssertionError("the sanitizer ran on an over-long body")
-
-    monkeypatch.setattr(
-        module, "_CLEANER", type("C", (), {"clean": staticmethod(boom)})
-    )
+def test_size_cap_rejects_instead_of_truncating() -> None:
     with pytest.raises(TooLarge):
         clean("a" * 65536)  # B19: rejected, never truncated
     with pytest.raises(TooLarge):
@@ -124,7 +117,7 @@ def _bomb(count: int, closers: int) -> str:
 
 def test_formatting_element_bomb_is_rejected() -> None:
     with pytest.raises(TooLarge):
-        clean(_bomb(4000, 4000))  # the 82 KB shape from SECURITY.md §2.3
+        clean(_bomb(4000, 4000))  # the 82 KB shape of docs/security.md row B18
     small = _bomb(500, 500)  # 9.3 KB: under the size cap, 0.2 s of nh3 unguarded
     assert len(small.encode()) < MAX_BYTES
     with pytest.raises(TooLarge, match="tags"):
@@ -193,3 +186,47 @@ def test_a_long_plain_text_comment_is_not_mistaken_for_a_tag_bomb() -> None:
     assert "line 299" in out
     with pytest.raises(TooLarge, match="tags"):
         clean("<b>x</b>" * 300)  # formatting elements still count
+
+
+@pytest.mark.parametrize(
+    ("dirty", "expected"),
+    [
+        (
+            "<dl><dt>Definition List Title</dt><dd>Definition list division.</dd></dl>",
+            "<p>Definition List Title</p><p>Definition list division.</p>",
+        ),
+        ("<h2>Why</h2><p>Because.</p>", "<p>Why</p><p>Because.</p>"),
+        (
+            (
+                "<table><tr><th>Pose</th><td>Minutes</td></tr>"
+                "<tr><td>Arch</td><td>5</td></tr></table>"
+            ),
+            "<p>Pose<br>Minutes</p><p>Arch<br>5</p>",
+        ),
+        ("<div>one</div><div>two</div>", "<p>one</p><p>two</p>"),
+        ("<section><p>kept</p></section>", "<p>kept</p>"),
+        ("before<hr>after", "before<br>after"),
+        ("<div></div>a<div></div>b", "a b"),
+    ],
+)
+def test_removed_blocks_keep_their_words_apart(dirty: str, expected: str) -> None:
+    assert clean(dirty) == expected
+    assert clean(expected) == expected
+
+
+def test_a_removed_image_leaves_its_alt_text() -> None:
+    out = clean('See <img src="https://x.example/s.png" alt="my spine & me"> here')
+    assert out == "See my spine &amp; me here"
+    assert "<img" not in out
+    assert clean('<img src=x alt="<script>alert(1)</script>">') == (
+        "&lt;script&gt;alert(1)&lt;/script&gt;"
+    )
+    assert clean("<img src=x onerror=alert(1)>") == ""
+
+
+@pytest.mark.parametrize(
+    "empty",
+    ["<table></table>", "<div>", "<td>", "<dl> </dl>", "<img>", "<div><!--x-->"],
+)
+def test_empty_blocks_and_images_render_nothing(empty: str) -> None:
+    assert clean(empty) == ""

@@ -8,7 +8,7 @@ from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 import pytest
 
-from pelican_plugins.tag_cloud.names import assign_slugs, clean_name, is_safe_slug
+from pelican_plugins.slugs.names import assign_slugs, clean_name, is_safe_slug
 from tests.support import build, soup, write_post
 
 HARD = ["C", "C++", "C#", "../x", "a/b", "日本語", "Q&amp;A", "x", "!!!"]

@@ -1,6 +1,6 @@
 """The TOC plugin's pure parts: slugs, nesting, the transform and metadata overrides.
 
-Rows E1 to E5 and E9 of ../shared/design/SECURITY.md are named where they are tested.
+Rows E1 to E5 and E9 of docs/security.md are named where they are tested.
 """
 
 from __future__ import annotations
@@ -299,7 +299,7 @@ def test_malformed_legacy_html_keeps_every_character() -> None:  # E9
 
 
 def test_a_megabyte_of_nested_formatting_tags_is_handled() -> None:  # E9
-    # The adversarial shape from SECURITY.md 2.3: distinct attributes defeat
+    # The adversarial shape of docs/security.md row B18: distinct attributes defeat
     # the HTML5 "Noah's Ark" clause. The scanner builds no tree, so it stays
     # linear; bench/ has the timing, this test asserts the result.
     unit = "".join(f'<b data-n="{n}"><i title="{n}">' for n in range(10)) + "x</b>"

@@ -41,6 +41,7 @@ OUTPUT_ONLY = frozenset(
         "BIND",
         "PORT",
         "RELATIVE_URLS",
+        "BOOKMARKS_DEV_SITEURL",
     }
 )
 PACKAGES = ("pelican", "markdown", "docutils", "listening-back-kit")

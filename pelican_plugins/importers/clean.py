@@ -1,4 +1,4 @@
-"""Byte-level repair of export files before strict XML parsing (SECURITY.md §4.3).
+"""Byte-level repair of export files before strict XML parsing (docs/security.md).
 
 Exports from old WordPress installs mix UTF-8 with cp1252 bytes, carry control
 characters inside CDATA and numeric references to characters XML forbids. A

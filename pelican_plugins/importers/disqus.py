@@ -1,4 +1,4 @@
-"""Disqus "Comments Export" XML as responses (REFERENCE.md §7, SECURITY.md A26).
+"""Disqus "Comments Export" XML as responses (docs/wordpress.md#disqus-export).
 
 Threads come before posts, so one streaming pass maps each thread to its
 article; posts are then collected (Disqus exports are small) so replies can

@@ -1,4 +1,4 @@
-"""webmention.io JF2 feeds (``/api/mentions.jf2``) as responses (REFERENCE.md §7).
+"""webmention.io JF2 feeds (``/api/mentions.jf2``) as responses (docs/wordpress.md).
 
 ``in-reply-to`` becomes a comment (threaded under ``#comment-ID`` targets),
 likes, reposts, bookmarks and mentions become webmentions, and anything that

@@ -1,7 +1,7 @@
 """WordPress eXtended RSS (WXR 1.0, 1.1, 1.2) read into plain records.
 
 Namespaces are recognised by URI pattern, never by prefix, and for http and
-https alike (REFERENCE.md §3, SECURITY.md A13). Every field has a default, so
+https alike (docs/wordpress.md; docs/security.md row A13). Every field has a default, so
 an export with missing or self-closing elements (WordPress.com) still reads.
 """
 

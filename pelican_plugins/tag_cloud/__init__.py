@@ -2,27 +2,22 @@
 
 It puts ``tag_cloud`` (and optionally ``tag_cloud_all`` for the tags index and
 ``category_cloud``) in the shared context as sorted lists of ``CloudItem``; the
-theme's ``partials/tag_cloud.html`` renders them. Before Pelican groups articles
-by tag it also unescapes WordPress-escaped tag names once and gives every
-distinct tag a unique, path-safe slug, so ``C`` and ``C++`` get two pages.
+theme's ``partials/tag_cloud.html`` renders them. Tag names and slugs are
+repaired by the ``slugs`` plugin, so URLs do not depend on this widget.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import logging
 from typing import Any
 
 from jinja2 import TemplateNotFound
 from markupsafe import Markup
 from pelican import signals
-from pelican.urlwrappers import Category, Tag
-from pelican.utils import slugify
 
 from pelican_plugins.config import Setting, resolve
-from pelican_plugins.contents import all_contents
+from pelican_plugins.slugs import LEGACY as SLUGS_LEGACY
 from pelican_plugins.tag_cloud.cloud import CloudItem, Entry, build_cloud
-from pelican_plugins.tag_cloud.names import assign_slugs, clean_name, repair_split
 
 logger = logging.getLogger(__name__)
 
@@ -86,10 +81,6 @@ SPEC = {
     "TAG_CLOUD_TAGS_PAGE": Setting(
         True, "Render the tags index as a cloud of all tags.", (bool,)
     ),
-    "TAG_CLOUD_FIX_TAGS": Setting(
-        True, "Unescape tag/category names once; unique safe slugs.", (bool,)
-    ),
-    "TAG_CLOUD_SLUGS": Setting({}, "Pinned slugs: {'C++': 'cpp'}.", (dict,)),
     # pelican-tag-cloud's settings, translated by legacy_options().
     "TAG_CLOUD_SORTING": Setting(
         None,
@@ -127,95 +118,12 @@ def options_for(generator: Any) -> dict[str, Any]:
     options = generator.context.get(OPTIONS_KEY)
     if options is None:
         options = legacy_options(
-            resolve(PLUGIN, PREFIX, SPEC, generator.settings), generator.settings
+            # The slug settings' old TAG_CLOUD_ names belong to the slugs plugin.
+            resolve(PLUGIN, PREFIX, {**SPEC, **SLUGS_LEGACY}, generator.settings),
+            generator.settings,
         )
         generator.context[OPTIONS_KEY] = options
     return options
-
-
-def _slugger(settings: dict[str, Any], kind: str) -> Callable[[str], str]:
-    """Pelican's slug function for tags or categories, with this build's settings."""
-    subs = settings.get(
-        f"{kind}_REGEX_SUBSTITUTIONS", settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
-    )
-
-    def slug_of(name: str) -> str:
-        return slugify(
-            name,
-            regex_subs=subs,
-            preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
-            use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
-        )
-
-    return slug_of
-
-
-def _canonical(
-    names: set[str], cls: type, settings: dict[str, Any], options: dict[str, Any]
-) -> dict[str, Any]:
-    """One object of *cls* (Tag or Category) per distinct name, with its safe slug."""
-    kind = "TAG" if cls is Tag else "CATEGORY"
-    table = assign_slugs(
-        names - {""}, _slugger(settings, kind), options["TAG_CLOUD_SLUGS"]
-    )
-    canonical = {}
-    for key, (name, slug) in table.items():
-        term = cls(name, settings)
-        term.slug = slug
-        term.raw_name = name
-        canonical[key] = term
-    return canonical
-
-
-def fix_tags(generator: Any) -> None:
-    """Replace every article's tags and category by one canonical object per name."""
-    options = options_for(generator)
-    if not options["TAG_CLOUD_FIX_TAGS"]:
-        return
-    settings = generator.settings
-    contents = list(all_contents(generator))
-    articles = [a for a in contents if getattr(a, "tags", None)]
-    # A cached article already carries canonical tags; start again from raw_name.
-    # The same few hundred names recur on thousands of posts: clean each once.
-    cleaned: dict[str, str] = {}
-    raw: dict[int, list[str]] = {}
-    for a in articles:
-        names = []
-        for n in repair_split([_raw(t) for t in a.tags]):
-            name = cleaned.get(n)
-            if name is None:
-                name = cleaned[n] = clean_name(n)
-            if name:
-                names.append(name)
-        raw[id(a)] = names
-    canonical = _canonical(set(cleaned.values()), Tag, settings, options)
-    for article in articles:
-        # Keyed by identity, not Tag.__eq__ (a slower slug comparison): there
-        # is one canonical object per name.
-        tags: dict[int, Tag] = {}
-        for name in raw[id(article)]:
-            tag = canonical.get(name.casefold())
-            if tag is not None:
-                tags.setdefault(id(tag), tag)
-        article.tags = list(tags.values())
-    _fix_categories(contents, settings, options)
-
-
-def _fix_categories(
-    contents: list[Any], settings: dict[str, Any], options: dict[str, Any]
-) -> None:
-    """Categories get the same once-only unescaping and unique slugs as tags."""
-    posts = [a for a in contents if getattr(a, "category", None)]
-    cleaned = {raw: clean_name(raw) for raw in {_raw(a.category) for a in posts}}
-    canonical = _canonical(set(cleaned.values()), Category, settings, options)
-    for post in posts:
-        category = canonical.get(cleaned[_raw(post.category)].casefold())
-        if category is not None:  # a name that cleans to nothing stays as it was
-            post.category = category
-
-
-def _raw(term: Any) -> str:
-    return getattr(term, "raw_name", term.name)
 
 
 def _entries(pairs: Any) -> list[Entry]:
@@ -279,6 +187,5 @@ def prerender(generator: Any) -> None:
 
 
 def register() -> None:
-    """Fix tags before Pelican groups articles by them; build clouds after."""
-    signals.article_generator_pretaxonomy.connect(fix_tags)
+    """Build the clouds once the articles are grouped by tag."""
     signals.article_generator_finalized.connect(add_clouds)

@@ -11,8 +11,6 @@ import pytest
 
 from tests.support import serve
 
-pytestmark = pytest.mark.browser
-
 CHROMIUM_FLAGS = [
     "--headless=new",
     "--no-sandbox",
@@ -33,6 +31,18 @@ def chromium_path() -> str | None:
         if candidate and os.access(candidate, os.X_OK):
             return candidate
     return None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test under tests/browser/ ``browser`` so ``-m browser`` picks it.
+
+    A ``pytestmark`` in a conftest is ignored by pytest, so the marker is added
+    here, where pytest does look.
+    """
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

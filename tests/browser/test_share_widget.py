@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
 import pytest
@@ -146,3 +147,19 @@ def test_share_page_sends_readers_straight_to_their_server(new_page: object) -> 
         "https://mastodon.example/share?text="
         "Q%26A+%231+https%3A%2F%2Flisteningback.example%2Fx%2F"
     )
+
+
+def test_share_page_opened_directly_explains_and_links_home(new_page: object) -> None:
+    page = new_page()
+    page.goto("/share/")
+    explanation = page.locator("[data-fedi-empty]")
+    assert explanation.is_visible()
+    assert "nothing to share" in explanation.text_content()
+    assert not page.locator("[data-fedi-form]").is_visible()
+    assert "Text:" not in page.locator("main").inner_text()
+    assert Axe().run(page).violations_count == 0
+    page.get_by_role("link", name="Back to the home page").click()
+    page.wait_for_load_state()
+    assert urlsplit(page.url).path == "/"
+    assert page.locator("article").count() > 0  # the home page's posts
+    assert page.console_errors == []

@@ -1,4 +1,4 @@
-"""The streaming cleaner and the WXR reader: SECURITY.md A1-A13, A21, A24, A27."""
+"""The streaming cleaner and the WXR reader: docs/security.md A1-A13, A21, A24, A27."""
 
 from __future__ import annotations
 

@@ -8,6 +8,12 @@
   const url = q.get("url") || "";
   const diaspora = q.get("to") === "diaspora";
   const text = (title + " " + url).trim();
+  if (!url) {
+    // Opened directly: nothing to share, so explain instead of showing a form.
+    const empty = document.querySelector("[data-fedi-empty]");
+    if (empty) empty.hidden = false;
+    return;
+  }
   const input = form.querySelector("input");
   form.querySelector("[data-fedi-text]").textContent = text;
   form.addEventListener("submit", (event) => {
