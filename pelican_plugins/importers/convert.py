@@ -41,17 +41,29 @@ def wp_date(*candidates: str) -> str | None:
     return None
 
 
+def _utc(when: datetime) -> str | None:
+    """Format *when* in UTC; None when that falls outside years 1-9999.
+
+    ``9999-12-31T23:00:00-05:00`` is a valid date whose UTC form is in year
+    10000, which ``datetime`` cannot hold (OverflowError).
+    """
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    try:
+        return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, ValueError):
+        return None
+
+
 def rfc822_date(value: str) -> str | None:
     """Parse an RSS ``pubDate`` to UTC, or None."""
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
     if when.year < 1971:
         return None
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _utc(when)
 
 
 def iso_date(value: str) -> str | None:
@@ -60,9 +72,7 @@ def iso_date(value: str) -> str | None:
         when = datetime.fromisoformat((value or "").strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _utc(when)
 
 
 def id_part(value: str) -> str:
@@ -71,10 +81,29 @@ def id_part(value: str) -> str:
     return re.sub(r"\.{2,}", ".", text)
 
 
-def site_id(url: str) -> str:
-    """Return the id scope of a WordPress site: its blog host (and port)."""
+#: WordPress ids are BIGINT UNSIGNED: at most 20 ASCII digits.
+MAX_WP_ID_DIGITS = 20
+
+
+def wp_number(value: str) -> str | None:
+    """Return a WordPress id (ASCII digits, at most 20) as given, or None.
+
+    ``str.isdigit`` also accepts ``²`` and other digits ``int`` refuses, and
+    ``int`` refuses 5,000 digits: both are invalid ids, not crashes.
+    """
+    text = (value or "").strip()
+    if text.isascii() and text.isdigit() and len(text) <= MAX_WP_ID_DIGITS:
+        return text
+    return None
+
+
+def site_id(url: str | None) -> str:
+    """Return the id scope of a WordPress site: its blog host (and port).
+
+    A channel without ``<link>`` or ``wp:base_site_url`` gets the scope ``site``.
+    """
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit((url or "").strip())
         host = parts.hostname or ""
         port = parts.port
     except ValueError:

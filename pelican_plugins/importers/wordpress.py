@@ -15,6 +15,7 @@ from pelican_plugins.importers.convert import (
     rfc822_date,
     site_id,
     wp_date,
+    wp_number,
 )
 from pelican_plugins.importers.posts import PostWriter
 from pelican_plugins.importers.report import Report
@@ -41,6 +42,11 @@ TYPES = {
     "trackback": "trackback",
     "webmention": "webmention",
 }
+
+
+def _shorten(value: str, limit: int = 40) -> str:
+    """Cut a hostile value (5,000 digits) to a length a message can show."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 class WordPressImporter:
@@ -136,20 +142,36 @@ class WordPressImporter:
             hidden = "the Pelican article is a draft or hidden"
         by_id: dict[str, WxrComment] = {}
         for comment in item.comments:
-            if not comment.comment_id.isdigit():
+            cid = wp_number(comment.comment_id)
+            if cid is None:
                 self.report.dropped["no valid wp:comment_id"] += 1
+                self.report.warnings.append(
+                    f"line {comment.line}, {item.label}: comment skipped, its "
+                    f"wp:comment_id {_shorten(comment.comment_id)!r} is not a number"
+                )
                 continue
-            if comment.comment_id in by_id:
+            if cid in by_id:
                 self.report.dropped["duplicate wp:comment_id in one item"] += 1
+                self.report.warnings.append(
+                    f"line {comment.line}, {item.label}: comment {cid} skipped, "
+                    f"the item already has a comment {cid}"
+                )
                 continue
-            by_id[comment.comment_id] = comment
+            by_id[cid] = comment
         ids = {cid: f"wp-{site}-{cid}" for cid in by_id}
-        parents = {
-            ids[cid]: ids.get(c.parent, f"wp-{site}-{c.parent}")
-            if c.parent not in ("", "0")
-            else None
-            for cid, c in by_id.items()
-        }
+        parents = {}
+        for cid, c in by_id.items():
+            number = wp_number(c.parent)
+            if number is None and c.parent not in ("", "0"):
+                self.report.warnings.append(
+                    f"line {c.line}, {item.label}: comment {cid} has parent "
+                    f"{_shorten(c.parent)!r}, not a number; now top-level"
+                )
+            parents[ids[cid]] = (
+                ids.get(number, f"wp-{site}-{number}")
+                if number not in (None, "0")
+                else None
+            )
         parents, warnings = repair_threads(parents)
         self.report.warnings.extend(f"{item.label}: {w}" for w in warnings)
         fallback = (

@@ -206,6 +206,7 @@ class WxrReader:
             header.get("wp:base_blog_url")
             or header.get("wp:base_site_url")
             or header.get("link")
+            or ""
         )
 
     def __iter__(self) -> Iterator[WxrItem]:
