@@ -29,6 +29,8 @@ class Report:
     unmatched: list[str] = field(default_factory=list)
     unmatched_responses: int = 0
     quarantined: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    mojibake: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     repairs: list[str] = field(default_factory=list)
     repair_count: int = 0
@@ -57,7 +59,7 @@ class Report:
         """0 when everything imported; 2 when the file was refused; 1 when partial."""
         if self.rejected:
             return 2
-        return 1 if self.fatal or self.quarantined else 0
+        return 1 if self.fatal or self.quarantined or self.conflicts else 0
 
     def table(self) -> Table:
         """Return the summary as a rich table."""
@@ -80,6 +82,16 @@ class Report:
             else "",
         )
         table.add_row("quarantined records", str(len(self.quarantined)), "")
+        if self.conflicts:
+            table.add_row(
+                "id conflicts", str(len(self.conflicts)), "same id twice; first kept"
+            )
+        if self.mojibake:
+            table.add_row(
+                "possible mojibake",
+                str(len(self.mojibake)),
+                "listed below; --fix-mojibake repairs it",
+            )
         table.add_row("byte repairs", str(self.repair_count), "")
         if self.posts_written:
             table.add_row("posts/pages written", str(len(self.posts_written)), "")
@@ -91,6 +103,8 @@ class Report:
         sections = [
             ("Unmatched (add wp_post_id metadata or use --posts)", self.unmatched),
             ("Quarantined", self.quarantined),
+            ("Id conflicts", self.conflicts),
+            ("Possible mojibake (double-encoded text)", self.mojibake),
             ("Repairs", self.repairs),
             ("Warnings", self.warnings),
             ("Written", self.posts_written),

@@ -6,9 +6,10 @@ CLI and the future receiver share one idempotent merge and one file format.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 import contextlib
 from dataclasses import dataclass, field, fields, replace
+import fcntl
 from itertools import islice
 import json
 import os
@@ -17,6 +18,7 @@ import sqlite3
 
 from pelican_plugins import atomic
 from pelican_plugins.responses.model import (
+    DELETED,
     PUBLIC_FIELDS,
     STATUSES,
     Response,
@@ -113,6 +115,51 @@ def load_public(responses_dir: Path, key: str) -> list[dict]:
     return items
 
 
+@contextlib.contextmanager
+def writer_lock(
+    db_path: Path, on_wait: Callable[[Path], None] | None = None
+) -> Iterator[None]:
+    """Hold the advisory lock that lets one importer at a time write the store.
+
+    A second import waits (``on_wait`` says so once) instead of failing with
+    "database is locked" or interleaving its batches with the first. The lock
+    file sits next to the database and is never removed (removing it would
+    let a third process lock a different file).
+    """
+    path = Path(db_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait(path)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def tombstone(item: Response) -> Response:
+    """Return what is kept of a deleted response: its id, post and date only.
+
+    The row stays so that a re-import recognises the id and keeps it deleted.
+    """
+    return Response(
+        id=item.id,
+        key=item.key,
+        type=item.type,
+        status=DELETED,
+        parent=None,
+        author_name="",
+        author_url=None,
+        date=item.date,
+        content_html="",
+        origin=item.origin,
+    )
+
+
 def _chunks(items: Iterable[Response]) -> Iterator[list[Response]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, _CHUNK)):
@@ -167,6 +214,9 @@ class ResponseStore:
                     )
                     seen.add(key)
                     old = existing.get(item.id)
+                    if old is not None and old[0].status == DELETED:
+                        report.unchanged += 1  # a moderator deleted it: stays so
+                        continue
                     if old is not None and old[1]:
                         item = replace(item, status=old[0].status)
                     if old is not None and old[0] == item:
@@ -233,8 +283,8 @@ class ResponseStore:
             raise ValueError(f"unknown status {status!r}")
         with self._transaction() as db:
             found = self._fetch({response_id}).get(response_id)
-            if found is None:
-                raise KeyError(response_id)
+            if found is None or found[0].status == DELETED:
+                raise KeyError(response_id)  # a tombstone has nothing to publish
             db.execute(
                 "UPDATE responses SET status = ?, moderated = 1 WHERE id = ?",
                 (status, response_id),
@@ -243,12 +293,20 @@ class ResponseStore:
         return replace(found[0], status=status)
 
     def delete(self, response_id: str) -> None:
-        """Remove one item from both stores; its replies become top-level."""
+        """Delete one item for good: its content is wiped, a tombstone row stays.
+
+        The tombstone keeps later imports of the same export from bringing
+        it back; its replies become top-level on the page.
+        """
         with self._transaction() as db:
             found = self._fetch({response_id}).get(response_id)
-            if found is None:
+            if found is None or found[0].status == DELETED:
                 raise KeyError(response_id)
-            db.execute("DELETE FROM responses WHERE id = ?", (response_id,))
+            db.execute(
+                f"UPDATE responses SET ({_COLUMNS}) = ({_MARKS}), moderated = 1 "
+                "WHERE id = ?",
+                (*_row(tombstone(found[0])), response_id),
+            )
         self.export([found[0].key])
 
     def list(self, status: str | None = None) -> list[Response]:

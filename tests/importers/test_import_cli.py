@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 import shutil
 import signal
@@ -12,7 +11,6 @@ import sys
 import pytest
 
 from bench.corpus import generate
-from pelican_plugins.importers.cli import KILL_AFTER_ENV
 from tests.importers.wxrdoc import (
     comment,
     import_text,
@@ -25,13 +23,14 @@ from tests.importers.wxrdoc import (
 from tests.support import ROOT
 
 
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def cli(
+    *args: str, module: str = "pelican_plugins.importers"
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "pelican_plugins.importers", *map(str, args)],
+        [sys.executable, "-m", module, *map(str, args)],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={**os.environ, **(env or {})},
         timeout=120,
         check=False,
     )
@@ -158,12 +157,25 @@ def test_killed_import_completes_on_rerun_without_duplicates(tmp_path):  # A15
     for folder in (clean, killed):
         shutil.copytree(corpus / "content", folder / "content")
 
-    def wp_import(folder: Path, *extra: str, env: dict | None = None):
+    def wp_import(folder: Path, *extra: str):
         db = folder / "db.sqlite3"
-        args = ["--content", folder / "content", "--db", db, *extra]
-        return cli("wordpress", export, *args, env=env)
+        return cli(
+            "wordpress", export, "--content", folder / "content", "--db", db, *extra
+        )
 
-    done = wp_import(killed, "--batch-size", "100", env={KILL_AFTER_ENV: "3"})
+    # The test-only wrapper kills the real command after its 3rd batch.
+    done = cli(
+        "3",
+        "wordpress",
+        export,
+        "--content",
+        killed / "content",
+        "--db",
+        killed / "db.sqlite3",
+        "--batch-size",
+        "100",
+        module="tests.importers.killed_import",
+    )
     assert done.returncode == -signal.SIGKILL
     assert 0 < len(stored_at(killed)) < 600
     rerun = wp_import(killed)

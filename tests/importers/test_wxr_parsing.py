@@ -138,7 +138,13 @@ def test_raw_cdata_end_breaks_only_its_own_item():  # A11
     [
         (wxr(item(1), version=""), "wxr_version"),
         (wxr(item(1), version="one"), "wxr_version"),
-        ('<?xml version="1.0"?><rss><notachanneltag/></rss>', "wxr_version"),
+        ('<?xml version="1.0"?><rss><notachanneltag/></rss>', "not a WXR"),
+        (
+            wxr(item(1))
+            .replace("<channel>", "<notachanneltag>")
+            .replace("</channel>", "</notachanneltag>"),
+            "not a WXR",
+        ),
         ('<?xml version="1.0"?><feed><item/></feed>', "not a WXR"),
     ],
 )
