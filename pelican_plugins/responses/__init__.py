@@ -27,10 +27,22 @@ _ERRORS = "_RESPONSES_ERRORS"
 _OPTIONS = "_RESPONSES_OPTIONS"
 
 
-class ResponsesDataError(Exception):
-    """Raised at the end of a build that skipped malformed responses files."""
+class ResponsesDataError(SystemExit):
+    """Raised at the end of a build that skipped malformed responses files.
+
+    A ``SystemExit`` (status 1), so the `pelican` command ends with the one
+    line logged below instead of printing a traceback for a data error: every
+    page was written and each bad file was already named.
+    """
 
     exitcode = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(1)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def article_key(article: Any) -> str:
@@ -91,9 +103,9 @@ def report(pelican: Any) -> None:
     errors = pelican.settings.get(_ERRORS) or []
     options = pelican.settings.get(_OPTIONS) or {}
     if errors and options.get("RESPONSES_FAIL_ON_ERROR", True):
-        raise ResponsesDataError(
-            f"responses: {len(errors)} file(s) skipped: " + "; ".join(errors)
-        )
+        message = f"responses: {len(errors)} file(s) skipped: " + "; ".join(errors)
+        logger.error("%s", message)
+        raise ResponsesDataError(message)
 
 
 def register() -> None:

@@ -101,8 +101,10 @@ def load_public(responses_dir: Path, key: str) -> list[dict]:
         return []
     try:
         obj = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValueError(f"{path}: not valid UTF-8 JSON ({error})") from error
+    except RecursionError:
+        raise ValueError(f"{path}: JSON nested too deeply to read") from None
+    except (UnicodeDecodeError, ValueError) as error:
+        raise ValueError(f"{path}: not valid UTF-8 JSON ({error})") from None
     items = obj.get("responses") if isinstance(obj, dict) else None
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise ValueError(f"{path}: expected {{'key': …, 'responses': [objects]}}")
@@ -112,7 +114,27 @@ def load_public(responses_dir: Path, key: str) -> list[dict]:
         if not item.keys() <= _PUBLIC:
             unknown = set(item) - _PUBLIC
             raise ValueError(f"{path}: unexpected fields {sorted(unknown)}")
+        for name, value in item.items():
+            _check_text(path, item["id"], name, value)
     return items
+
+
+def _check_text(path: Path, rid: str, name: str, value: object) -> None:
+    """Refuse a field that is not text, or text no page can encode (B20, F5).
+
+    JSON may spell a lone surrogate (``"\\ud800"``); it decodes, then breaks
+    the page writer, so the file is refused here, named, like any bad file.
+    """
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise ValueError(f"{path}: {rid!r} field {name} is not text")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(
+            f"{path}: {rid[:60]!r} field {name} holds a lone surrogate"
+        ) from None
 
 
 @contextlib.contextmanager
