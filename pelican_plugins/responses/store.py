@@ -120,10 +120,11 @@ def load_public(responses_dir: Path, key: str) -> list[dict]:
 
 
 def _check_text(path: Path, rid: str, name: str, value: object) -> None:
-    """Refuse a field that is not text, or text no page can encode (B20, F5).
+    """Refuse a field that is not text, or text no page can encode.
 
-    JSON may spell a lone surrogate (``"\\ud800"``); it decodes, then breaks
-    the page writer, so the file is refused here, named, like any bad file.
+    JSON may spell a lone surrogate (an escaped code point D800 to DFFF); it
+    decodes, then breaks the page writer, so the file is refused here and
+    named, like any other bad file.
     """
     if value is None:
         return
