@@ -14,6 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import contextlib
 from dataclasses import replace
 import hashlib
+import html
 from pathlib import Path
 import sqlite3
 import sys
@@ -21,6 +22,7 @@ from typing import Any
 
 import ftfy
 from ftfy.badness import is_bad
+import nh3
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
@@ -156,9 +158,8 @@ def _mojibake(item: Response, report: Report, fix: bool) -> Response:
         value = getattr(item, name)
         if value and is_bad(value):
             fixed = ftfy.fix_encoding(value)
-            sample = next((w for w in value.split() if is_bad(w)), value.split()[0])[
-                :40
-            ]
+            words = html.unescape(nh3.clean(value, tags=set())).split() or [value]
+            sample = next((w for w in words if is_bad(w)), words[0])[:40]
             report.mojibake.append(
                 f"{item.id} {name}: {sample!r}"
                 + (f" → {ftfy.fix_encoding(sample)!r}" if fix else "")

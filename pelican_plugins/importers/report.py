@@ -56,10 +56,15 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        """0 when everything imported; 2 when the file was refused; 1 when partial."""
+        """0 when everything imported; 2 when the file was refused; 1 when partial.
+
+        Partial: a record was quarantined, dropped as invalid or in conflict
+        (each is listed with its place), or the file was cut short.
+        """
         if self.rejected:
             return 2
-        return 1 if self.fatal or self.quarantined or self.conflicts else 0
+        partial = self.quarantined or self.conflicts or self.dropped
+        return 1 if self.fatal or partial else 0
 
     def table(self) -> Table:
         """Return the summary as a rich table."""
