@@ -6,7 +6,6 @@ functions, so all sources get the same sanitizing and the same thread rules.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 import html
@@ -161,43 +160,3 @@ def body_html(raw: str) -> str:
             paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
             text = "".join(f"<p>{p}</p>" for p in paragraphs)
     return sanitize.clean(text)
-
-
-def repair_threads(
-    parents: dict[str, str | None], order: Iterable[str] | None = None
-) -> tuple[dict[str, str | None], list[str]]:
-    """Make every parent link point to a known item and break cycles (A17).
-
-    Returns the fixed mapping and one warning per change. Orphans and the
-    smallest id of each cycle become top-level; nothing is dropped and the
-    walk is iterative, so deep or long chains cannot overflow the stack.
-    """
-    fixed = dict(parents)
-    warnings: list[str] = []
-    for item_id in sorted(fixed):
-        parent = fixed[item_id]
-        if parent is not None and parent not in fixed:
-            warnings.append(f"{item_id}: parent {parent} is missing; now top-level")
-            fixed[item_id] = None
-    state: dict[str, int] = {}
-    for start in order if order is not None else sorted(fixed):
-        path: list[str] = []
-        node: str | None = start
-        while node is not None and state.get(node, 0) == 0:
-            state[node] = 1
-            path.append(node)
-            node = fixed[node]
-        if node is not None and state.get(node) == 1:
-            cycle = path[path.index(node) :]
-            breaker = min(cycle, key=_natural)
-            fixed[breaker] = None
-            warnings.append(
-                f"{breaker}: reply cycle {' -> '.join(cycle)} broken; now top-level"
-            )
-        for visited in path:
-            state[visited] = 2
-    return fixed, warnings
-
-
-def _natural(value: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", value))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import BinaryIO
 
 from pelican_plugins.importers.articles import Article, ArticleIndex
@@ -11,7 +12,6 @@ from pelican_plugins.importers.convert import (
     UNKNOWN_DATE,
     body_html,
     plain_name,
-    repair_threads,
     rfc822_date,
     site_id,
     wp_date,
@@ -23,6 +23,7 @@ from pelican_plugins.importers.wxr import WxrComment, WxrItem, WxrReader
 from pelican_plugins.importers.xmlstream import Broken
 from pelican_plugins.responses import sanitize
 from pelican_plugins.responses.model import Response
+from pelican_plugins.responses.thread import by_date, repair_parents
 
 #: ``wp:comment_approved`` → store status; anything else is held as pending.
 STATUS = {
@@ -172,17 +173,25 @@ class WordPressImporter:
                 if number not in (None, "0")
                 else None
             )
-        parents, warnings = repair_threads(parents)
-        self.report.warnings.extend(f"{item.label}: {w}" for w in warnings)
         fallback = (
             wp_date(item.date_gmt, item.date)
             or rfc822_date(item.pub_date)
             or UNKNOWN_DATE
         )
         context = (article, item, hidden, fallback)
-        return [
+        made = [
             self._response(c, ids[cid], parents[ids[cid]], context)
             for cid, c in sorted(by_id.items(), key=lambda kv: int(kv[0]))
+        ]
+        return self._threaded(made, item.label)
+
+    def _threaded(self, made: list[Response], label: str) -> list[Response]:
+        """Repair the parent links with the pages' own rule, reporting each change."""
+        fixed, warnings = repair_parents({r.id: r.parent for r in made}, by_date(made))
+        self.report.warnings.extend(f"{label}: {w}" for w in warnings)
+        return [
+            r if fixed[r.id] == r.parent else replace(r, parent=fixed[r.id])
+            for r in made
         ]
 
     def _response(
