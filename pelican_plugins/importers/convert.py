@@ -160,3 +160,25 @@ def body_html(raw: str) -> str:
             paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
             text = "".join(f"<p>{p}</p>" for p in paragraphs)
     return sanitize.clean(text)
+
+
+HIDDEN_POST = "the Pelican article is a draft or hidden"
+
+
+def hold(
+    status: str, *, body: str = "", post: str = "", kind: str = "", source: str = ""
+) -> tuple[str, str]:
+    """Apply the one hold policy of every importer; return (status, reason or '').
+
+    Only a response that would be public, or already waits, is held: spam and
+    trash keep their status. Of several reasons, the first in this fixed order
+    is recorded: the body was refused, the post is not public, the response
+    type is unknown, the source itself held it (unknown approval value, a
+    private webmention).
+    """
+    if status not in ("approved", "pending"):
+        return status, ""
+    for reason in (body and f"body refused: {body}", post, kind, source):
+        if reason:
+            return "pending", reason
+    return status, ""

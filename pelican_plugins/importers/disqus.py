@@ -15,7 +15,9 @@ from typing import BinaryIO
 from pelican_plugins.importers.articles import Article, ArticleIndex
 from pelican_plugins.importers.clean import Cleaner
 from pelican_plugins.importers.convert import (
+    HIDDEN_POST,
     UNKNOWN_DATE,
+    hold,
     id_part,
     iso_date,
     plain_name,
@@ -139,21 +141,21 @@ class DisqusImporter:
             status = "spam"
         elif _true(node, "isDeleted"):
             status = "trash"
-        elif not article.public:
-            status = "pending"
-            extra["held"] = "the Pelican article is a draft or hidden"
         author = node.find("author")
         name, _ = plain_name(author.get("name") if author else "")
         email = author.get("email") if author else ""
         raw = node.get("message")
+        refused = ""
         try:
             content = sanitize.clean(raw)
         except sanitize.Rejected as error:
-            content = ""
-            status = "pending" if status == "approved" else status
-            extra["held"] = f"body refused: {error}"
-        if status != "approved":
-            self.report.held[extra.get("held") or status] += 1
+            content, refused = "", str(error)
+        status, reason = hold(
+            status, body=refused, post="" if article.public else HIDDEN_POST
+        )
+        if reason:
+            extra["held"] = reason
+        self.report.count_held(status, reason)
         return Response(
             id=rid,
             key=article.key,

@@ -17,8 +17,10 @@ from urllib.parse import urlsplit
 from pelican_plugins.importers.articles import ArticleIndex
 from pelican_plugins.importers.clean import Rejected
 from pelican_plugins.importers.convert import (
+    HIDDEN_POST,
     UNKNOWN_DATE,
     body_html,
+    hold,
     id_part,
     iso_date,
     plain_name,
@@ -156,17 +158,20 @@ class Jf2Importer:
         raw = _text(content.get("html")) or _text(content.get("text"))
         raw = raw or _text(entry.get("summary"))
         extra: dict = {"wm-property": prop}
-        status = "pending" if entry.get("wm-private") else "approved"
+        refused = ""
         try:
             html = sanitize.clean(raw) if content.get("html") else body_html(raw)
         except sanitize.Rejected as error:
-            html, status = "", "pending"
-            extra["held"] = f"body refused: {error}"
-        if not article.public and status == "approved":
-            status = "pending"
-            extra["held"] = "the Pelican article is a draft or hidden"
-        if status != "approved":
-            self.report.held[extra.get("held") or "private webmention"] += 1
+            html, refused = "", str(error)
+        status, reason = hold(
+            "approved",
+            body=refused,
+            post="" if article.public else HIDDEN_POST,
+            source="private webmention" if entry.get("wm-private") else "",
+        )
+        if reason:
+            extra["held"] = reason
+        self.report.count_held(status, reason)
         date = iso_date(_text(entry.get("published"))) or iso_date(
             _text(entry.get("wm-received"))
         )

@@ -48,6 +48,11 @@ class Report:
             f"record at line {b.line} (after {b.after}): {b.error}" for b in broken
         )
 
+    def count_held(self, status: str, reason: str) -> None:
+        """Count a response that is not public, by why (its reason, else status)."""
+        if status != "approved":
+            self.held[reason or status] += 1
+
     def add_merge(self, merged: MergeReport) -> None:
         """Fold one store merge into the totals."""
         self.created += merged.created

@@ -9,8 +9,10 @@ from typing import BinaryIO
 from pelican_plugins.importers.articles import Article, ArticleIndex
 from pelican_plugins.importers.clean import Repair
 from pelican_plugins.importers.convert import (
+    HIDDEN_POST,
     UNKNOWN_DATE,
     body_html,
+    hold,
     plain_name,
     rfc822_date,
     site_id,
@@ -140,7 +142,7 @@ class WordPressImporter:
         elif item.status not in ("publish", "inherit"):
             hidden = f"post status is {item.status!r}"
         elif not article.public:
-            hidden = "the Pelican article is a draft or hidden"
+            hidden = HIDDEN_POST
         by_id: dict[str, WxrComment] = {}
         for comment in item.comments:
             cid = wp_number(comment.comment_id)
@@ -204,23 +206,19 @@ class WordPressImporter:
         article, item, hidden, fallback = context
         extra: dict = {"wp_post_id": item.post_id}
         status = STATUS.get(comment.approved.lower())
+        source = ""
         if status is None:
-            status = "pending"
-            extra["held"] = (
+            source = (
                 f"unknown wp:comment_approved {comment.approved!r}"
                 if comment.approved
                 else "no wp:comment_approved"
             )
         kind = TYPES.get(comment.type.lower())
+        kind_reason = ""
         if kind is None:
             kind = "comment"
             extra["wp_comment_type"] = comment.type
-            if status == "approved":
-                status = "pending"
-                extra["held"] = f"unknown comment type {comment.type!r}"
-        if hidden and status == "approved":
-            status = "pending"
-            extra["held"] = hidden
+            kind_reason = f"unknown comment type {comment.type!r}"
         date = wp_date(comment.date_gmt, comment.date)
         if date is None:
             date = fallback
@@ -230,19 +228,25 @@ class WordPressImporter:
             self.report.warnings.append(
                 f"{rid}: invisible characters removed from name"
             )
+        refused = ""
         try:
             content = body_html(comment.content)
         except sanitize.Rejected as error:
-            content = ""
-            if status == "approved":
-                status = "pending"
-            extra["held"] = f"body refused: {error}"
+            content, refused = "", str(error)
+        status, reason = hold(
+            status or "pending",
+            body=refused,
+            post=hidden,
+            kind=kind_reason,
+            source=source,
+        )
+        if reason:
+            extra["held"] = reason
+        self.report.count_held(status, reason)
         if comment.meta:
             extra["commentmeta"] = comment.meta
         url = sanitize.safe_url(comment.author_url)
         linkback = kind != "comment"
-        if status != "approved":
-            self.report.held[extra.get("held") or status] += 1
         return Response(
             id=rid,
             key=article.key,
