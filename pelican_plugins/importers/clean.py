@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import re
 from typing import BinaryIO
 
+from pelican_plugins.responses.model import Rejected
+
 CHUNK = 1 << 20
 MAX_REPAIRS = 10_000
 #: One invalid byte run decoded as cp1252, or one character outside XML 1.0 Char.
@@ -26,10 +28,6 @@ _ANY_BAD = re.compile(_CLASS)
 _CHARREF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
 _DECL = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _UTF8_NAMES = {"utf-8", "utf8"}
-
-
-class Rejected(Exception):
-    """The file cannot be read as text at all: nothing is imported."""
 
 
 @dataclass(frozen=True, slots=True)

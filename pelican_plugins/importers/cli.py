@@ -28,14 +28,14 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 
 from pelican_plugins import atomic
 from pelican_plugins.importers.articles import ArticleIndex
-from pelican_plugins.importers.clean import Rejected, check_decodable
+from pelican_plugins.importers.clean import check_decodable
 from pelican_plugins.importers.disqus import DisqusImporter
 from pelican_plugins.importers.jf2 import Jf2Importer
 from pelican_plugins.importers.posts import PostWriter
 from pelican_plugins.importers.report import Report
 from pelican_plugins.importers.wordpress import WordPressImporter
-from pelican_plugins.importers.xmlstream import Truncated, XMLRejected
-from pelican_plugins.responses.model import Response, validate
+from pelican_plugins.importers.xmlstream import Truncated
+from pelican_plugins.responses.model import Rejected, Response, validate
 from pelican_plugins.responses.store import MergeReport, ResponseStore, writer_lock
 
 BATCH = 5000
@@ -146,7 +146,7 @@ def _guarded(
                 continue
             first_key[item.id] = item.key
             yield _mojibake(item, report, fix_mojibake)
-    except (XMLRejected, Rejected) as error:
+    except Rejected as error:  # the file as a whole (XMLRejected included)
         report.fatal = str(error)
         report.rejected = count == 0 and not isinstance(error, Truncated)
 

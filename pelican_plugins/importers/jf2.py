@@ -15,7 +15,6 @@ from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from pelican_plugins.importers.articles import ArticleIndex
-from pelican_plugins.importers.clean import Rejected
 from pelican_plugins.importers.convert import (
     HIDDEN_POST,
     UNKNOWN_DATE,
@@ -27,7 +26,12 @@ from pelican_plugins.importers.convert import (
 )
 from pelican_plugins.importers.report import Report
 from pelican_plugins.responses import sanitize
-from pelican_plugins.responses.model import ANCHOR_PREFIX, Response, anchor_target
+from pelican_plugins.responses.model import (
+    ANCHOR_PREFIX,
+    Rejected,
+    Response,
+    anchor_target,
+)
 from pelican_plugins.responses.store import load_public
 
 MAX_BYTES = 64 * 1024 * 1024

@@ -17,11 +17,13 @@ from xml.parsers.expat import ErrorString
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
+from pelican_plugins.responses.model import Rejected
+
 #: Levels kept below a record; deeper elements are counted, not built (A27).
 MAX_RECORD_DEPTH = 8
 
 
-class XMLRejected(Exception):
+class XMLRejected(Rejected):
     """The file as a whole is refused (DTD, entities, broken header, wrong format)."""
 
 

@@ -36,6 +36,10 @@ ANCHOR_PREFIX = "comment-"
 _DATE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z")
 
 
+class Rejected(ValueError):
+    """Input refused outright, never half-used: a comment body, an export file."""
+
+
 @dataclass(frozen=True, slots=True)
 class Response:
     """One comment or linkback, with the private fields the public file never holds."""

@@ -7,9 +7,10 @@ import time
 
 import pytest
 
-from pelican_plugins.importers.clean import Cleaner, Rejected
+from pelican_plugins.importers.clean import Cleaner
 from pelican_plugins.importers.wxr import WxrReader
 from pelican_plugins.importers.xmlstream import Truncated, XMLRejected
+from pelican_plugins.responses.model import Rejected
 from tests.importers.wxrdoc import cdata, comment, item, wxr
 
 
