@@ -9,7 +9,6 @@ distinct tag a unique, path-safe slug, so ``C`` and ``C++`` get two pages.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import logging
 from typing import Any
 
@@ -17,10 +16,10 @@ from jinja2 import TemplateNotFound
 from markupsafe import Markup
 from pelican import signals
 from pelican.urlwrappers import Category, Tag
-from pelican.utils import slugify
 
 from pelican_plugins.config import Setting, resolve
 from pelican_plugins.contents import all_contents
+from pelican_plugins.slugs import slugger
 from pelican_plugins.tag_cloud.cloud import CloudItem, Entry, build_cloud
 from pelican_plugins.tag_cloud.names import assign_slugs, clean_name, repair_split
 
@@ -133,30 +132,13 @@ def options_for(generator: Any) -> dict[str, Any]:
     return options
 
 
-def _slugger(settings: dict[str, Any], kind: str) -> Callable[[str], str]:
-    """Pelican's slug function for tags or categories, with this build's settings."""
-    subs = settings.get(
-        f"{kind}_REGEX_SUBSTITUTIONS", settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
-    )
-
-    def slug_of(name: str) -> str:
-        return slugify(
-            name,
-            regex_subs=subs,
-            preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
-            use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
-        )
-
-    return slug_of
-
-
 def _canonical(
     names: set[str], cls: type, settings: dict[str, Any], options: dict[str, Any]
 ) -> dict[str, Any]:
     """One object of *cls* (Tag or Category) per distinct name, with its safe slug."""
     kind = "TAG" if cls is Tag else "CATEGORY"
     table = assign_slugs(
-        names - {""}, _slugger(settings, kind), options["TAG_CLOUD_SLUGS"]
+        names - {""}, slugger(settings, kind), options["TAG_CLOUD_SLUGS"]
     )
     canonical = {}
     for key, (name, slug) in table.items():
