@@ -61,11 +61,13 @@ def run_once(path: Path, tmp: Path) -> tuple[float, int, int, str, bool]:
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started
-    with sqlite3.connect(db) as conn:
-        last = conn.execute(
-            "SELECT count(*) FROM responses WHERE id = 'wp-old.example-1'"
-        ).fetchone()[0]
-    conn.close()
+    last = 0
+    if db.exists():  # an import that crashed early never created it
+        with sqlite3.connect(db) as conn:
+            last = conn.execute(
+                "SELECT count(*) FROM responses WHERE id = 'wp-old.example-1'"
+            ).fetchone()[0]
+        conn.close()
     return (
         elapsed,
         usage.ru_maxrss // 1024,
