@@ -217,7 +217,9 @@ def run(  # noqa: PLR0917
                     progress.update(task, completed=importer.bytes_read())
         writer_thread.finish()
     except (sqlite3.Error, OSError) as error:
-        report.fatal = f"store error: {error}"
+        report.fatal = f"the store {db} cannot be written: {error}"
+        # Refused before a single merge (a corrupt --db): nothing was imported.
+        report.rejected = not (report.created or report.updated or report.unchanged)
     finally:
         writer_thread.close()
     if not report.rejected:

@@ -400,3 +400,17 @@ def test_moderate_with_a_mistyped_db_creates_nothing(tmp_path):
     assert code == 2
     assert f"Error: no responses database at {typo}" in output
     assert not typo.exists()
+
+
+def test_import_into_a_corrupt_database_is_refused(tmp_path):
+    content = site(tmp_path, "a-post")
+    db = tmp_path / "var" / "responses.sqlite3"
+    db.parent.mkdir()
+    db.write_bytes(b"this is not a database" * 100)
+    export = tmp_path / "export.xml"
+    export.write_text(wxr(item(1, comments=[comment(1)])), "utf-8")
+    code, output = run("wordpress", export, "--content", content, "--db", db)
+    assert code == 2, output
+    assert f"Error: the store {db} cannot be written: file is not a database" in output
+    assert db.read_bytes() == b"this is not a database" * 100
+    assert not (content / "responses").exists()
