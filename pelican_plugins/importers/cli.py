@@ -213,6 +213,8 @@ def run(  # noqa: PLR0917
             responses = _guarded(importer.responses(fh), report, fix_mojibake)
             for batch in _batches(responses, batch_size):
                 writer_thread.submit(batch)
+                # A record was accepted, so the file is: keep what broke so far.
+                _quarantine(importer, db, path)
                 if progress is not None and task is not None:
                     progress.update(task, completed=importer.bytes_read())
         writer_thread.finish()
@@ -235,6 +237,8 @@ def _quarantine(importer: Any, db: Path, source: Path) -> None:
     """
     written = 0
     for broken in importer.broken:
+        if broken.saved:
+            continue
         digest = hashlib.sha256(broken.raw).hexdigest()[:12]
         path = (
             db.parent / "quarantine" / f"{source.stem}-line{broken.line}-{digest}.xml"
@@ -243,6 +247,7 @@ def _quarantine(importer: Any, db: Path, source: Path) -> None:
             # One os.sync for all of them: a thousand fsyncs took seconds.
             atomic.write_bytes(path, broken.raw, sync=False)
             written += 1
+        broken.saved, broken.raw = True, b""
     if written:
         os.sync()
 

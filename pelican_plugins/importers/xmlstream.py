@@ -69,8 +69,9 @@ class Broken:
 
     line: int
     error: str
-    raw: bytes
+    raw: bytes  # emptied once quarantined, so many broken records cost no memory
     after: str  # the last complete record before it, for the message
+    saved: bool = False
 
 
 class _Target:
