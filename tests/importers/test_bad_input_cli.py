@@ -15,23 +15,24 @@ import sys
 import time
 
 from pelican_plugins.responses.store import ResponseStore, load_public, writer_lock
-from tests.importers.wxrdoc import comment, item, site, stored, tree_bytes, wxr
+from tests.importers.wxrdoc import (
+    ID,
+    command,
+    comment,
+    item,
+    site,
+    stored,
+    tree_bytes,
+    wxr,
+)
 from tests.support import ROOT
 
-ID = "wp-old.example-"
 TARGET = "https://listeningback.example/2020/01/a-post/"
 
 
 def run(*args: object, module: str = "pelican_plugins.importers") -> tuple[int, str]:
     """Run a real command; return its exit code and everything it printed."""
-    done = subprocess.run(
-        [sys.executable, "-m", module, *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = command(*args, module=module)
     output = done.stdout + done.stderr
     assert "Traceback" not in output, output
     return done.returncode, output
@@ -367,18 +368,23 @@ def test_two_imports_at_once_on_a_fresh_database(tmp_path):
 # --- The moderation command ---------------------------------------------------
 
 
-def test_moderate_on_a_corrupt_database(tmp_path):
-    db = tmp_path / "db.sqlite3"
-    db.write_bytes(b"this is not a database" * 100)
-    code, output = run(
+def moderate_list(tmp: Path, db: Path) -> tuple[int, str]:
+    """Run ``moderate list`` against *db*."""
+    return run(
         "--db",
         db,
         "--content",
-        tmp_path,
+        tmp,
         "moderate",
         "list",
         module="pelican_plugins.responses",
     )
+
+
+def test_moderate_on_a_corrupt_database(tmp_path):
+    db = tmp_path / "db.sqlite3"
+    db.write_bytes(b"this is not a database" * 100)
+    code, output = moderate_list(tmp_path, db)
     assert code == 2
     assert [line for line in output.splitlines() if line.strip()] == [
         f"Error: {db} is not a readable responses database (file is not a database)"
@@ -388,15 +394,7 @@ def test_moderate_on_a_corrupt_database(tmp_path):
 def test_moderate_with_a_mistyped_db_creates_nothing(tmp_path):
     ResponseStore(tmp_path / "responses", tmp_path / "db.sqlite3").close()
     typo = tmp_path / "db.sqlite"
-    code, output = run(
-        "--db",
-        typo,
-        "--content",
-        tmp_path,
-        "moderate",
-        "list",
-        module="pelican_plugins.responses",
-    )
+    code, output = moderate_list(tmp_path, typo)
     assert code == 2
     assert f"Error: no responses database at {typo}" in output
     assert not typo.exists()

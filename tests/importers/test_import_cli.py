@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 import shutil
 import signal
-import subprocess
-import sys
 
 import pytest
 
 from bench.corpus import generate
 from tests.importers.wxrdoc import (
+    command,
     comment,
     import_text,
     item,
@@ -20,20 +19,6 @@ from tests.importers.wxrdoc import (
     tree_bytes,
     wxr,
 )
-from tests.support import ROOT
-
-
-def cli(
-    *args: str, module: str = "pelican_plugins.importers"
-) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", module, *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_summary_and_exit_code_zero(tmp_path):
@@ -47,7 +32,7 @@ def test_summary_and_exit_code_zero(tmp_path):
         "utf-8",
     )
     db = tmp_path / "var" / "r.sqlite3"
-    done = cli("wordpress", export, "--content", content, "--db", db)
+    done = command("wordpress", export, "--content", content, "--db", db)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "imported (new)" in done.stdout
     assert "held privately" in done.stdout
@@ -68,7 +53,7 @@ def test_rejected_files_write_nothing(tmp_path, text, message):  # A1, A12
     content = site(tmp_path, "a-post")
     export = tmp_path / "export.xml"
     export.write_text(text, "utf-8")
-    done = cli("wordpress", export, "--content", content, "--db", tmp_path / "v/db")
+    done = command("wordpress", export, "--content", content, "--db", tmp_path / "v/db")
     assert done.returncode == 2
     assert message in done.stdout
     assert not (tmp_path / "v").exists()
@@ -159,12 +144,12 @@ def test_killed_import_completes_on_rerun_without_duplicates(tmp_path):  # A15
 
     def wp_import(folder: Path, *extra: str):
         db = folder / "db.sqlite3"
-        return cli(
+        return command(
             "wordpress", export, "--content", folder / "content", "--db", db, *extra
         )
 
     # The test-only wrapper kills the real command after its 3rd batch.
-    done = cli(
+    done = command(
         "3",
         "wordpress",
         export,
