@@ -157,7 +157,8 @@ def _mojibake(item: Response, report: Report, fix: bool) -> Response:
     changes = {}
     for name in ("author_name", "content_html", "source_title"):
         value = getattr(item, name)
-        if value and is_bad(value):
+        # Mojibake is never pure ASCII: most comments skip the detector.
+        if value and not value.isascii() and is_bad(value):
             fixed = ftfy.fix_encoding(value)
             words = html.unescape(nh3.clean(value, tags=set())).split() or [value]
             sample = next((w for w in words if is_bad(w)), words[0])[:40]
