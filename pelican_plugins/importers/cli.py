@@ -21,8 +21,6 @@ import sqlite3
 import sys
 from typing import Any
 
-import ftfy
-from ftfy.badness import is_bad
 import nh3
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
@@ -157,16 +155,22 @@ def _mojibake(item: Response, report: Report, fix: bool) -> Response:
     changes = {}
     for name in ("author_name", "content_html", "source_title"):
         value = getattr(item, name)
-        # Mojibake is never pure ASCII: most comments skip the detector.
-        if value and not value.isascii() and is_bad(value):
-            fixed = ftfy.fix_encoding(value)
-            words = html.unescape(nh3.clean(value, tags=set())).split() or [value]
-            sample = next((w for w in words if is_bad(w)), words[0])[:40]
-            report.mojibake.append(
-                f"{item.id} {name}: {sample!r}"
-                + (f" → {ftfy.fix_encoding(sample)!r}" if fix else "")
-            )
-            changes[name] = fixed
+        # Mojibake is never pure ASCII: most comments skip the detector (and
+        # an all-ASCII import never even loads ftfy).
+        if not value or value.isascii():
+            continue
+        from ftfy import fix_encoding  # noqa: PLC0415
+        from ftfy.badness import is_bad  # noqa: PLC0415
+
+        if not is_bad(value):
+            continue
+        words = html.unescape(nh3.clean(value, tags=set())).split() or [value]
+        sample = next((w for w in words if is_bad(w)), words[0])[:40]
+        report.mojibake.append(
+            f"{item.id} {name}: {sample!r}"
+            + (f" → {fix_encoding(sample)!r}" if fix else "")
+        )
+        changes[name] = fix_encoding(value)
     return replace(item, **changes) if fix and changes else item
 
 

@@ -76,13 +76,23 @@ def check_key(key: str) -> str:
         not lowered.strip()
         or lowered != lowered.strip()
         or lowered.startswith(".")
-        or any(
-            ch in "/\\" or unicodedata.category(ch) in ("Cc", "Cs") for ch in lowered
-        )
+        or "/" in lowered
+        or "\\" in lowered
+        or not (lowered.isprintable() or _only_format_marks(lowered))
         or len(lowered.encode("utf-8", "surrogatepass")) > MAX_KEY_BYTES
     ):
         raise ValueError(f"invalid responses key {key!r}")
     return lowered
+
+
+def _only_format_marks(text: str) -> bool:
+    """Tell whether the unprintable characters of *text* are harmless in a name.
+
+    ``isprintable`` is the fast test; it also refuses format marks (a
+    zero-width non-joiner in a Persian slug) and odd spaces, which a file name
+    holds fine. Control characters and lone surrogates stay refused.
+    """
+    return not any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text)
 
 
 def anchor_number(response_id: str) -> str:
