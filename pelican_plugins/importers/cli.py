@@ -17,6 +17,7 @@ import hashlib
 import html
 import os
 from pathlib import Path
+import re
 import sqlite3
 import sys
 from typing import Any
@@ -38,6 +39,7 @@ from pelican_plugins.responses.model import Rejected, Response, validate
 from pelican_plugins.responses.store import MergeReport, ResponseStore, writer_lock
 
 BATCH = 5000
+_UTF8_LEAD = re.compile("[\u00c2-\u00f4]")
 IMPORTERS = {
     "wordpress": WordPressImporter,
     "disqus": DisqusImporter,
@@ -155,9 +157,9 @@ def _mojibake(item: Response, report: Report, fix: bool) -> Response:
     changes = {}
     for name in ("author_name", "content_html", "source_title"):
         value = getattr(item, name)
-        # Mojibake is never pure ASCII: most comments skip the detector (and
-        # an all-ASCII import never even loads ftfy).
-        if not value or value.isascii():
+        # UTF-8 read as Latin-1 or cp1252 always shows a lead byte as one of
+        # Â…ô: text without one skips the detector (and ftfy is never loaded).
+        if not value or _UTF8_LEAD.search(value) is None:
             continue
         from ftfy import fix_encoding  # noqa: PLC0415
         from ftfy.badness import is_bad  # noqa: PLC0415
