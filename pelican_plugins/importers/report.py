@@ -108,7 +108,15 @@ class Report:
         return table
 
     def render(self, console: Console) -> None:
-        """Print the table, then the messages, each list shortened to SHOWN lines."""
+        """Print the table, then the messages, each list shortened to SHOWN lines.
+
+        A refused file imported nothing: its one ``Error:`` line says why.
+        """
+        if self.rejected:
+            console.print(
+                f"Error: {self.fatal}", markup=False, highlight=False, soft_wrap=True
+            )
+            return
         console.print(self.table())
         sections = [
             ("Unmatched (add wp_post_id metadata or use --posts)", self.unmatched),

@@ -49,8 +49,9 @@ def wp(tmp: Path, text: str | bytes, *extra: object, kind: str = "wordpress"):
 def refused(tmp: Path, code: int, output: str, message: str) -> None:
     """Exit 2, one error line naming the problem, and nothing written at all."""
     assert code == 2, output
-    errors = [line for line in output.splitlines() if line.startswith("Error:")]
-    assert len(errors) == 1 and message in errors[0], output
+    lines = [line for line in output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error:"), output
+    assert message in lines[0], output
     assert not (tmp / "var").exists()
     assert not (tmp / "content" / "responses").exists()
 
@@ -178,7 +179,8 @@ def test_jf2_nested_100000_deep_is_refused(tmp_path):
 
 def test_not_a_wxr_is_refused(tmp_path):
     site(tmp_path, "a-post")
-    doc = wxr(item(1, comments=[comment(1)]))
+    # A broken record first: a refused file writes no quarantine either.
+    doc = wxr(broken(2), item(1, comments=[comment(1)]))
     doc = doc.replace("channel>", "notachanneltag>")
     refused(tmp_path, *wp(tmp_path, doc), "not a WXR file")
 
