@@ -27,22 +27,26 @@ _ERRORS = "_RESPONSES_ERRORS"
 _OPTIONS = "_RESPONSES_OPTIONS"
 
 
-class ResponsesDataError(SystemExit):
-    """Raised at the end of a build that skipped malformed responses files.
-
-    A ``SystemExit`` (status 1), so the `pelican` command ends with the one
-    line logged below instead of printing a traceback for a data error: every
-    page was written and each bad file was already named.
-    """
+class ResponsesDataError(Exception):
+    """Raised at the end of a build that skipped malformed responses files."""
 
     exitcode = 1
 
-    def __init__(self, message: str) -> None:
-        super().__init__(1)
-        self.message = message
 
-    def __str__(self) -> str:
-        return self.message
+class _DataErrorWithoutTraceback(logging.Filter):
+    """Log a :class:`ResponsesDataError` as its one line, without a traceback.
+
+    The `pelican` command logs any build error with its traceback. For this
+    one the traceback says nothing: every page was written and each bad file
+    was named. Raising an Exception (not exiting) keeps `pelican -r` (the
+    devserver) watching for the fix.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], ResponsesDataError):
+            record.exc_info = None
+            record.exc_text = None
+        return True
 
 
 def article_key(article: Any) -> str:
@@ -103,13 +107,16 @@ def report(pelican: Any) -> None:
     errors = pelican.settings.get(_ERRORS) or []
     options = pelican.settings.get(_OPTIONS) or {}
     if errors and options.get("RESPONSES_FAIL_ON_ERROR", True):
-        message = f"responses: {len(errors)} file(s) skipped: " + "; ".join(errors)
-        logger.error("%s", message)
-        raise ResponsesDataError(message)
+        raise ResponsesDataError(
+            f"responses: {len(errors)} file(s) skipped: " + "; ".join(errors)
+        )
 
 
 def register() -> None:
     """Connect the plugin to Pelican's signals."""
+    pelican_log = logging.getLogger("pelican")
+    if not any(isinstance(f, _DataErrorWithoutTraceback) for f in pelican_log.filters):
+        pelican_log.addFilter(_DataErrorWithoutTraceback())
     signals.article_generator_finalized.connect(attach)
     signals.article_writer_finalized.connect(on_articles_written)
     signals.finalized.connect(report)
