@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 import contextlib
 from dataclasses import dataclass, field, fields, replace
-import fcntl
 from itertools import islice
 import json
 import os
@@ -17,6 +16,7 @@ from pathlib import Path
 import sqlite3
 
 from pelican_plugins import atomic
+from pelican_plugins.lockfile import advisory_lock
 from pelican_plugins.responses.model import (
     DELETED,
     PUBLIC_FIELDS,
@@ -145,23 +145,13 @@ def writer_lock(
     """Hold the advisory lock that lets one importer at a time write the store.
 
     A second import waits (``on_wait`` says so once) instead of failing with
-    "database is locked" or interleaving its batches with the first. The lock
-    file sits next to the database and is never removed (removing it would
-    let a third process lock a different file).
+    "database is locked" or interleaving its batches with the first.
     """
     path = Path(db_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if on_wait is not None:
-                on_wait(path)
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with advisory_lock(
+        path, on_wait=None if on_wait is None else lambda: on_wait(path)
+    ):
+        yield
 
 
 def tombstone(item: Response) -> Response:
