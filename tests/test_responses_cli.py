@@ -103,6 +103,7 @@ def test_hostile_fields_are_inert_in_the_terminal(tmp_path: Path) -> None:  # B2
 def test_module_entry_point_and_usage_errors(tmp_path: Path) -> None:
     args = [sys.executable, "-m", "pelican_plugins.responses", "--db"]
     base = [*args, str(tmp_path / "db.sqlite3"), "--content", str(tmp_path)]
+    ResponseStore(tmp_path / "responses", tmp_path / "db.sqlite3").close()
     ok = subprocess.run(
         [*base, "moderate", "list", "--status", "all"],
         cwd=ROOT,

@@ -170,7 +170,15 @@ def test_moderation_moves_items_between_stores(paths: tuple[Path, Path]) -> None
         store.set_status("wp-example.org-1", "spam")
         assert not public.exists()
         store.delete("wp-example.org-1")
-        assert store.get("wp-example.org-1") is None
+        gone = store.get("wp-example.org-1")  # a tombstone: nothing of it is left
+        assert (gone.status, gone.content_html, gone.author_email) == (
+            "deleted",
+            "",
+            None,
+        )
+        store.merge([make(1, status="approved")])  # a re-import keeps it deleted
+        assert store.get("wp-example.org-1").status == "deleted"
+        assert not public.exists()
         with pytest.raises(KeyError):
             store.set_status("wp-example.org-1", "approved")
         with pytest.raises(ValueError, match="status"):

@@ -12,6 +12,7 @@ from pelican_plugins.responses.thread import (
     Node,
     build_threads,
     flatten,
+    repair_parents,
 )
 from pelican_plugins.responses.view import assemble, display_name, excerpt, make_view
 
@@ -296,3 +297,14 @@ def test_anchors_that_would_collide_fall_back_to_full_ids() -> None:
     # An id that is itself a number would equal another's WordPress number.
     bare = build([record(1, id="wp-a.example-7"), record(2, id="7")])
     assert sorted(i.anchor for i in bare.items) == ["7", "wp-a.example-7"]
+
+
+def test_repair_parents_is_the_one_rule_and_says_what_it_changed() -> None:
+    parents = {"a": "b", "b": "a", "c": "gone", "d": "d", "e": "a"}
+    fixed, warnings = repair_parents(parents, ["b", "a", "c", "d", "e"])
+    assert fixed == {"a": "b", "b": None, "c": None, "d": None, "e": "a"}
+    assert warnings == [
+        "c: parent gone is missing; now top-level",
+        "b: reply cycle b -> a -> b broken; now top-level",
+        "d: reply cycle d -> d broken; now top-level",
+    ]

@@ -45,7 +45,7 @@ def test_hard_names_get_unique_safe_non_empty_slugs() -> None:
     assert by_name["Q&A"] == "qa"
     assert by_name["日本語"] == "ri-ben-yu"
     assert by_name["x"] == "x"
-    assert by_name["../x"] == "x-2"
+    assert by_name["../x"] == "x-1"
 
 
 def test_slugs_do_not_depend_on_input_order_and_respect_pins() -> None:
@@ -98,7 +98,7 @@ def test_colliding_tags_get_their_own_pages_with_the_right_posts(
     assert _titles(hard_site, "c-plus-plus") == ["Post p2", "Post p4"]
     assert _titles(hard_site, "c-sharp") == ["Post p3"]
     assert _titles(hard_site, "x") == ["Post p4"]
-    assert _titles(hard_site, "x-2") == ["Post p2"]
+    assert _titles(hard_site, "x-1") == ["Post p2"]
     assert _titles(hard_site, "ab") == ["Post p2"]
     assert _titles(hard_site, "qa") == ["Post p1", "Post p3"]
     heading = soup(hard_site / "tag" / "c-plus-plus" / "index.html").h1.get_text()

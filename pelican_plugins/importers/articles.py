@@ -78,7 +78,10 @@ def _date(value: str) -> datetime | None:
 
 def url_path(url: str) -> str:
     """Normalise a permalink to its decoded path with one trailing slash."""
-    path = unquote(urlsplit(url.strip()).path or "/")
+    try:
+        path = unquote(urlsplit(url.strip()).path or "/")
+    except ValueError:  # "http://[oops/" is no URL: it has no path to match
+        return ""
     return "/" + path.strip("/") + "/" if path.strip("/") else "/"
 
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import re
 from typing import BinaryIO
 
+from pelican_plugins.responses.model import Rejected
+
 CHUNK = 1 << 20
 MAX_REPAIRS = 10_000
 #: One invalid byte run decoded as cp1252, or one character outside XML 1.0 Char.
@@ -26,10 +28,6 @@ _ANY_BAD = re.compile(_CLASS)
 _CHARREF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
 _DECL = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _UTF8_NAMES = {"utf-8", "utf8"}
-
-
-class Rejected(Exception):
-    """The file cannot be read as text at all: nothing is imported."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +87,50 @@ def _choose_codec(head: bytes) -> tuple[str, int, str | None]:  # noqa: PLR0911
     return name, 0, f"declared encoding {declared} converted to UTF-8"
 
 
+def check_decodable(source: BinaryIO, chunk: int = CHUNK) -> None:
+    """Raise :class:`Rejected` naming the first byte the declared encoding refuses.
+
+    UTF-8 files never fail (invalid runs are read as cp1252), but a file
+    declared in another encoding can break anywhere: reading it once before
+    the import means a bad byte near the end refuses the file with nothing
+    written, instead of leaving half an import.
+    """
+    first = source.read(chunk)
+    codec, bom, _ = _choose_codec(first[:512])
+    if codec == "utf-8":
+        return
+    decoder = codecs.getincrementaldecoder(codec)(errors="strict")
+    raw, start = first[bom:], bom
+    while True:
+        final = not raw
+        pending = len(decoder.getstate()[0])
+        try:
+            decoder.decode(raw, final=final)
+        except UnicodeDecodeError as error:
+            offset = start - pending + error.start
+            raise Rejected(
+                f"not valid {codec} at byte {offset} (line "
+                f"{_line_of(source, offset)}): {error.reason}; nothing imported"
+            ) from None
+        if final:
+            return
+        start += len(raw)
+        raw = source.read(chunk)
+
+
+def _line_of(source: BinaryIO, offset: int) -> int:
+    """Line number of byte *offset* (counted in the raw bytes)."""
+    source.seek(0)
+    line, read = 1, 0
+    while read < offset:
+        block = source.read(min(CHUNK, offset - read))
+        if not block:
+            break
+        line += block.count(b"\n")
+        read += len(block)
+    return line
+
+
 class Cleaner:
     """Turn an export's bytes into clean UTF-8 chunks, recording each repair."""
 
@@ -120,15 +162,18 @@ class Cleaner:
         errors = "surrogateescape" if self._utf8 else "strict"
         decoder = codecs.getincrementaldecoder(codec)(errors=errors)
         raw, self._pos = first[bom:], bom
+        start = bom
         while True:
             final = not raw
+            pending = len(decoder.getstate()[0])
             try:
                 text = decoder.decode(raw, final=final)
             except UnicodeDecodeError as error:
                 raise Rejected(
-                    f"not valid {codec} in chunk at byte {self.bytes_read}: "
+                    f"not valid {codec} at byte {start - pending + error.start}: "
                     f"{error.reason}"
                 ) from None
+            start += len(raw)
             yield self._clean(text, final)
             if final:
                 return

@@ -11,31 +11,35 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+import contextlib
+from dataclasses import replace
+import hashlib
+import html
 import os
 from pathlib import Path
-import signal
+import re
 import sqlite3
 import sys
 from typing import Any
 
+import nh3
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
 from pelican_plugins import atomic
 from pelican_plugins.importers.articles import ArticleIndex
-from pelican_plugins.importers.clean import Rejected
+from pelican_plugins.importers.clean import check_decodable
 from pelican_plugins.importers.disqus import DisqusImporter
 from pelican_plugins.importers.jf2 import Jf2Importer
 from pelican_plugins.importers.posts import PostWriter
 from pelican_plugins.importers.report import Report
 from pelican_plugins.importers.wordpress import WordPressImporter
-from pelican_plugins.importers.xmlstream import Truncated, XMLRejected
-from pelican_plugins.responses.model import Response, validate
-from pelican_plugins.responses.store import MergeReport, ResponseStore
+from pelican_plugins.importers.xmlstream import Truncated
+from pelican_plugins.responses.model import Rejected, Response, validate
+from pelican_plugins.responses.store import MergeReport, ResponseStore, writer_lock
 
 BATCH = 5000
-#: Test hook: SIGKILL this process after N merged batches (re-run tests, A15).
-KILL_AFTER_ENV = "LISTENING_BACK_IMPORT_KILL_AFTER_BATCHES"
+_UTF8_LEAD = re.compile("[\u00c2-\u00f4]")
 IMPORTERS = {
     "wordpress": WordPressImporter,
     "disqus": DisqusImporter,
@@ -66,21 +70,19 @@ class StoreWriter:
         self.responses_dir = responses_dir
         self.db = db
         self.report = report
-        self.kill_after = int(os.environ.get(KILL_AFTER_ENV, "0") or 0)
-        self.merged = 0
         self._store: ResponseStore | None = None
+        self._lock: contextlib.ExitStack | None = None
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
         self._pending: Future[MergeReport] | None = None
 
     def _merge(self, batch: list[Response]) -> MergeReport:
         if self._store is None:
+            # Taken on the first write, so a refused file creates nothing.
+            self._lock = contextlib.ExitStack()
+            self._lock.enter_context(writer_lock(self.db, _waiting))
             self._store = ResponseStore(self.responses_dir, self.db)
         # Bulk mode: one os.sync per batch instead of two fsyncs per public file.
-        result = self._store.merge(batch, durable=False)
-        self.merged += 1
-        if self.kill_after and self.merged >= self.kill_after:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return result
+        return self._store.merge(batch, durable=False)
 
     def _collect(self) -> None:
         pending, self._pending = self._pending, None
@@ -103,16 +105,32 @@ class StoreWriter:
             self._pending.exception()  # wait; the error was already reported
         if self._store is not None:
             self._pool.submit(self._store.close).result()
+        if self._lock is not None:
+            self._lock.close()
         self._pool.shutdown()
 
 
-def _guarded(items: Iterable[Response], report: Report) -> Iterator[Response]:
+def _waiting(db: Path) -> None:
+    """Say why the import pauses: another import holds the store."""
+    sys.stderr.write(
+        f"Waiting: another import is writing to {db}; continuing when it ends.\n"
+    )
+    sys.stderr.flush()
+
+
+def _guarded(
+    items: Iterable[Response], report: Report, fix_mojibake: bool = False
+) -> Iterator[Response]:
     """Drop invalid items with a reason; stop cleanly at a fatal file error.
 
     One invalid item would roll a whole store batch back, so each is checked
-    here; the batch read before a fatal error is still merged.
+    here; the batch read before a fatal error is still merged. An id seen
+    twice in one file is a conflict: the first is kept (so a re-import
+    changes nothing) and the second reported. Likely mojibake is reported,
+    and repaired only on request (the raw text is kept either way).
     """
     count = 0
+    first_key: dict[str, str] = {}
     try:
         for count, item in enumerate(items, 1):  # noqa: B007
             try:
@@ -121,10 +139,41 @@ def _guarded(items: Iterable[Response], report: Report) -> Iterator[Response]:
                 report.dropped["invalid for the store (see warnings)"] += 1
                 report.warnings.append(str(error))
                 continue
-            yield item
-    except (XMLRejected, Rejected) as error:
+            if item.id in first_key:
+                report.conflicts.append(
+                    f"{item.id} appears again (post {item.key!r}; first under "
+                    f"{first_key[item.id]!r}): the first is kept"
+                )
+                continue
+            first_key[item.id] = item.key
+            yield _mojibake(item, report, fix_mojibake)
+    except Rejected as error:  # the file as a whole (XMLRejected included)
         report.fatal = str(error)
         report.rejected = count == 0 and not isinstance(error, Truncated)
+
+
+def _mojibake(item: Response, report: Report, fix: bool) -> Response:
+    """Report text that looks double-encoded (``cafÃ©``); fix it if asked."""
+    changes = {}
+    for name in ("author_name", "content_html", "source_title"):
+        value = getattr(item, name)
+        # UTF-8 read as Latin-1 or cp1252 always shows a lead byte as one of
+        # Â…ô: text without one skips the detector (and ftfy is never loaded).
+        if not value or _UTF8_LEAD.search(value) is None:
+            continue
+        from ftfy import fix_encoding  # noqa: PLC0415
+        from ftfy.badness import is_bad  # noqa: PLC0415
+
+        if not is_bad(value):
+            continue
+        words = html.unescape(nh3.clean(value, tags=set())).split() or [value]
+        sample = next((w for w in words if is_bad(w)), words[0])[:40]
+        report.mojibake.append(
+            f"{item.id} {name}: {sample!r}"
+            + (f" → {fix_encoding(sample)!r}" if fix else "")
+        )
+        changes[name] = fix_encoding(value)
+    return replace(item, **changes) if fix and changes else item
 
 
 def run(  # noqa: PLR0917
@@ -136,42 +185,78 @@ def run(  # noqa: PLR0917
     posts: bool = False,
     progress: Progress | None = None,
     batch_size: int = BATCH,
+    fix_mojibake: bool = False,
 ) -> Report:
     """Import *path* with the *kind* importer; the report says what happened."""
     report = Report(source=str(path))
+    try:
+        with path.open("rb") as fh:
+            if not IMPORTERS[kind].detect(fh.read(8192)):
+                report.rejected = True
+                report.fatal = f"{path} does not look like a {kind} export"
+                return report
+            if kind != "jf2":
+                fh.seek(0)
+                check_decodable(fh)
+    except Rejected as error:
+        report.rejected = True
+        report.fatal = f"{path}: {error}"
+        return report
+    except OSError as error:
+        report.rejected = True
+        report.fatal = f"cannot read {path}: {error.strerror or error}"
+        return report
     index = ArticleIndex(content)
-    with path.open("rb") as fh:
-        if not IMPORTERS[kind].detect(fh.read(8192)):
-            report.rejected = True
-            report.fatal = f"{path} does not look like a {kind} export"
-            return report
     writer = (
         PostWriter(content, index, report) if posts and kind == "wordpress" else None
     )
     importer = IMPORTERS[kind](index, report, writer)
+    folder = responses_dir or content / "responses"
+    importer.responses_dir = folder
     task = progress.add_task(kind, total=path.stat().st_size) if progress else None
-    writer_thread = StoreWriter(responses_dir or content / "responses", db, report)
+    writer_thread = StoreWriter(folder, db, report)
     try:
         with path.open("rb") as fh:
-            responses = _guarded(importer.responses(fh), report)
+            responses = _guarded(importer.responses(fh), report, fix_mojibake)
             for batch in _batches(responses, batch_size):
                 writer_thread.submit(batch)
+                # A record was accepted, so the file is: keep what broke so far.
+                _quarantine(importer, db, path)
                 if progress is not None and task is not None:
                     progress.update(task, completed=importer.bytes_read())
         writer_thread.finish()
     except (sqlite3.Error, OSError) as error:
-        report.fatal = f"store error: {error}"
+        report.fatal = f"the store {db} cannot be written: {error}"
+        # Refused before a single merge (a corrupt --db): nothing was imported.
+        report.rejected = not (report.created or report.updated or report.unchanged)
     finally:
         writer_thread.close()
-    _quarantine(importer, db, path)
+    if not report.rejected:
+        _quarantine(importer, db, path)
     return report
 
 
 def _quarantine(importer: Any, db: Path, source: Path) -> None:
-    """Keep the raw text of each broken record next to the private database."""
+    """Keep the raw text of each broken record next to the private database.
+
+    The name holds the record's line in the file and a hash of its bytes:
+    two records never share a file, and a re-run rewrites none.
+    """
+    written = 0
     for broken in importer.broken:
-        name = f"{source.stem}-line{broken.line}.xml"
-        atomic.write_bytes(db.parent / "quarantine" / name, broken.raw)
+        if broken.saved:
+            continue
+        digest = hashlib.sha256(broken.raw).hexdigest()[:12]
+        path = (
+            db.parent / "quarantine" / f"{source.stem}-line{broken.line}-{digest}.xml"
+        )
+        if not path.exists():
+            # One os.sync for all of them: a thousand fsyncs took seconds.
+            atomic.write_bytes(path, broken.raw, sync=False)
+            written += 1
+        broken.saved, broken.raw = True, b""
+    if written:
+        os.sync()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -194,6 +279,11 @@ def main(argv: list[str] | None = None) -> int:
         "--posts",
         action="store_true",
         help="also write WordPress posts/pages missing from CONTENT as Markdown",
+    )
+    parser.add_argument(
+        "--fix-mojibake",
+        action="store_true",
+        help="repair text that looks double-encoded (cafÃ© → café); raw text is kept",
     )
     parser.add_argument(
         "--batch-size",
@@ -225,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
             args.posts,
             progress,
             max(1, args.batch_size),
+            args.fix_mojibake,
         )
     report.render(console)
     return report.exit_code

@@ -6,7 +6,6 @@ functions, so all sources get the same sanitizing and the same thread rules.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 import html
@@ -41,17 +40,29 @@ def wp_date(*candidates: str) -> str | None:
     return None
 
 
+def _utc(when: datetime) -> str | None:
+    """Format *when* in UTC; None when that falls outside years 1-9999.
+
+    ``9999-12-31T23:00:00-05:00`` is a valid date whose UTC form is in year
+    10000, which ``datetime`` cannot hold (OverflowError).
+    """
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    try:
+        return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, ValueError):
+        return None
+
+
 def rfc822_date(value: str) -> str | None:
     """Parse an RSS ``pubDate`` to UTC, or None."""
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
     if when.year < 1971:
         return None
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _utc(when)
 
 
 def iso_date(value: str) -> str | None:
@@ -60,9 +71,7 @@ def iso_date(value: str) -> str | None:
         when = datetime.fromisoformat((value or "").strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _utc(when)
 
 
 def id_part(value: str) -> str:
@@ -71,10 +80,29 @@ def id_part(value: str) -> str:
     return re.sub(r"\.{2,}", ".", text)
 
 
-def site_id(url: str) -> str:
-    """Return the id scope of a WordPress site: its blog host (and port)."""
+#: WordPress ids are BIGINT UNSIGNED: at most 20 ASCII digits.
+MAX_WP_ID_DIGITS = 20
+
+
+def wp_number(value: str) -> str | None:
+    """Return a WordPress id (ASCII digits, at most 20) as given, or None.
+
+    ``str.isdigit`` also accepts ``²`` and other digits ``int`` refuses, and
+    ``int`` refuses 5,000 digits: both are invalid ids, not crashes.
+    """
+    text = (value or "").strip()
+    if text.isascii() and text.isdigit() and len(text) <= MAX_WP_ID_DIGITS:
+        return text
+    return None
+
+
+def site_id(url: str | None) -> str:
+    """Return the id scope of a WordPress site: its blog host (and port).
+
+    A channel without ``<link>`` or ``wp:base_site_url`` gets the scope ``site``.
+    """
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit((url or "").strip())
         host = parts.hostname or ""
         port = parts.port
     except ValueError:
@@ -134,41 +162,23 @@ def body_html(raw: str) -> str:
     return sanitize.clean(text)
 
 
-def repair_threads(
-    parents: dict[str, str | None], order: Iterable[str] | None = None
-) -> tuple[dict[str, str | None], list[str]]:
-    """Make every parent link point to a known item and break cycles (A17).
+HIDDEN_POST = "the Pelican article is a draft or hidden"
 
-    Returns the fixed mapping and one warning per change. Orphans and the
-    smallest id of each cycle become top-level; nothing is dropped and the
-    walk is iterative, so deep or long chains cannot overflow the stack.
+
+def hold(
+    status: str, *, body: str = "", post: str = "", kind: str = "", source: str = ""
+) -> tuple[str, str]:
+    """Apply the one hold policy of every importer; return (status, reason or '').
+
+    Only a response that would be public, or already waits, is held: spam and
+    trash keep their status. Of several reasons, the first in this fixed order
+    is recorded: the body was refused, the post is not public, the response
+    type is unknown, the source itself held it (unknown approval value, a
+    private webmention).
     """
-    fixed = dict(parents)
-    warnings: list[str] = []
-    for item_id in sorted(fixed):
-        parent = fixed[item_id]
-        if parent is not None and parent not in fixed:
-            warnings.append(f"{item_id}: parent {parent} is missing; now top-level")
-            fixed[item_id] = None
-    state: dict[str, int] = {}
-    for start in order if order is not None else sorted(fixed):
-        path: list[str] = []
-        node: str | None = start
-        while node is not None and state.get(node, 0) == 0:
-            state[node] = 1
-            path.append(node)
-            node = fixed[node]
-        if node is not None and state.get(node) == 1:
-            cycle = path[path.index(node) :]
-            breaker = min(cycle, key=_natural)
-            fixed[breaker] = None
-            warnings.append(
-                f"{breaker}: reply cycle {' -> '.join(cycle)} broken; now top-level"
-            )
-        for visited in path:
-            state[visited] = 2
-    return fixed, warnings
-
-
-def _natural(value: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", value))
+    if status not in ("approved", "pending"):
+        return status, ""
+    for reason in (body and f"body refused: {body}", post, kind, source):
+        if reason:
+            return "pending", reason
+    return status, ""

@@ -9,21 +9,24 @@ and posts whose thread is unknown or unmatched are reported, not dropped.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import BinaryIO
 
 from pelican_plugins.importers.articles import Article, ArticleIndex
 from pelican_plugins.importers.clean import Cleaner
 from pelican_plugins.importers.convert import (
+    HIDDEN_POST,
     UNKNOWN_DATE,
+    hold,
     id_part,
     iso_date,
     plain_name,
-    repair_threads,
 )
 from pelican_plugins.importers.report import Report
 from pelican_plugins.importers.xmlstream import Broken, Node, RecordStream, XMLRejected
 from pelican_plugins.responses import sanitize
 from pelican_plugins.responses.model import Response
+from pelican_plugins.responses.thread import by_date, repair_parents
 
 DISQUS = "http://disqus.com"
 DSQ_ID = "{http://disqus.com/disqus-internals}id"
@@ -116,11 +119,18 @@ class DisqusImporter:
             parent = node.find("parent")
             pid = id_part(parent.attrib.get(DSQ_ID, "")) if parent is not None else ""
             parents[rid] = f"disqus-{pid}" if pid else None
-        parents, warnings = repair_threads(parents)
+        made = [
+            self._response(
+                rid, items[rid][0], items[rid][1], parents[rid], items[rid][2]
+            )
+            for rid in sorted(items)
+        ]
+        fixed, warnings = repair_parents({r.id: r.parent for r in made}, by_date(made))
         self.report.warnings.extend(warnings)
-        for rid in sorted(items):
-            node, article, thread_id = items[rid]
-            yield self._response(rid, node, article, parents[rid], thread_id)
+        for response in made:
+            if fixed[response.id] != response.parent:
+                response = replace(response, parent=fixed[response.id])  # noqa: PLW2901
+            yield response
 
     def _response(
         self, rid: str, node: Node, article: Article, parent: str | None, thread: str
@@ -131,21 +141,21 @@ class DisqusImporter:
             status = "spam"
         elif _true(node, "isDeleted"):
             status = "trash"
-        elif not article.public:
-            status = "pending"
-            extra["held"] = "the Pelican article is a draft or hidden"
         author = node.find("author")
         name, _ = plain_name(author.get("name") if author else "")
         email = author.get("email") if author else ""
         raw = node.get("message")
+        refused = ""
         try:
             content = sanitize.clean(raw)
         except sanitize.Rejected as error:
-            content = ""
-            status = "pending" if status == "approved" else status
-            extra["held"] = f"body refused: {error}"
-        if status != "approved":
-            self.report.held[extra.get("held") or status] += 1
+            content, refused = "", str(error)
+        status, reason = hold(
+            status, body=refused, post="" if article.public else HIDDEN_POST
+        )
+        if reason:
+            extra["held"] = reason
+        self.report.count_held(status, reason)
         return Response(
             id=rid,
             key=article.key,

@@ -9,22 +9,30 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 import json
+from pathlib import Path
 import re
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from pelican_plugins.importers.articles import ArticleIndex
-from pelican_plugins.importers.clean import Rejected
 from pelican_plugins.importers.convert import (
+    HIDDEN_POST,
     UNKNOWN_DATE,
     body_html,
+    hold,
     id_part,
     iso_date,
     plain_name,
 )
 from pelican_plugins.importers.report import Report
 from pelican_plugins.responses import sanitize
-from pelican_plugins.responses.model import Response
+from pelican_plugins.responses.model import (
+    ANCHOR_PREFIX,
+    Rejected,
+    Response,
+    anchor_target,
+)
+from pelican_plugins.responses.store import load_public
 
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -47,7 +55,10 @@ class Jf2Importer:
     def __init__(self, index: ArticleIndex, report: Report, writer: object = None):
         self.index = index
         self.report = report
+        self.responses_dir: Path = index.content / "responses"
         self._read = 0
+        self._public: dict[str, set[str]] = {}
+        self._file_ids: set[str] = set()
 
     @staticmethod
     def detect(peek: bytes) -> bool:
@@ -67,11 +78,23 @@ class Jf2Importer:
             raise Rejected(f"JF2 file over {MAX_BYTES} bytes")
         try:
             feed = json.loads(raw.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        except UnicodeDecodeError as error:
+            raise Rejected(
+                f"not a JF2 feed: invalid UTF-8 at byte {error.start}"
+            ) from None
+        except RecursionError:
+            raise Rejected("not a JF2 feed: nested too deeply to read") from None
+        except ValueError as error:  # JSONDecodeError, or a 5,000-digit number
             raise Rejected(f"not a JF2 feed: {error}") from None
         children = feed.get("children") if isinstance(feed, dict) else None
         if not isinstance(children, list):
             raise Rejected("not a JF2 feed: no children list")
+        self._file_ids = {
+            f"jf2-{wm}"
+            for entry in children
+            if isinstance(entry, dict)
+            and (wm := id_part(str(entry.get("wm-id") or "")))
+        }
         seen: set[str] = set()
         for number, entry in enumerate(children, 1):
             if not isinstance(entry, dict):
@@ -81,6 +104,34 @@ class Jf2Importer:
             if item is not None and item.id not in seen:
                 seen.add(item.id)
                 yield item
+
+    def _reply_parent(self, number: int, key: str, target: str) -> str | None:
+        """Return the response a reply to ``target`` (``…/post/#comment-5``) answers.
+
+        The anchor is resolved with the rule the pages use
+        (:func:`model.anchor_target`) over the post's public responses and the
+        entries of this file; an anchor that names none of them is reported.
+        """
+        try:
+            fragment = urlsplit(target).fragment
+        except ValueError:
+            return None
+        if not fragment.startswith(ANCHOR_PREFIX):
+            return None
+        if key not in self._public:
+            try:
+                records = load_public(self.responses_dir, key)
+            except ValueError as error:
+                self.report.warnings.append(f"JF2: {error}")
+                records = []
+            self._public[key] = {r["id"] for r in records}
+        found = anchor_target(fragment, self._public[key] | self._file_ids)
+        if found is None:
+            self.report.warnings.append(
+                f"JF2 child {number}: reply to #{fragment[:60]}, which no response "
+                "of the post has; listed top-level"
+            )
+        return found
 
     def _response(self, number: int, entry: dict) -> Response | None:
         wm_id = id_part(str(entry.get("wm-id") or ""))
@@ -97,10 +148,11 @@ class Jf2Importer:
         kind = "comment" if prop == "in-reply-to" else "webmention"
         if _text(entry.get("wm-protocol")) == "pingback":
             kind = "pingback"
-        parent = None
-        fragment = urlsplit(target).fragment
-        if kind == "comment" and fragment.startswith("comment-"):
-            parent = id_part(fragment[len("comment-") :]) or None
+        parent = (
+            self._reply_parent(number, article.key, target)
+            if kind == "comment"
+            else None
+        )
         author = entry.get("author") if isinstance(entry.get("author"), dict) else {}
         name, _ = plain_name(_text(author.get("name")))
         source = sanitize.safe_url(
@@ -110,17 +162,20 @@ class Jf2Importer:
         raw = _text(content.get("html")) or _text(content.get("text"))
         raw = raw or _text(entry.get("summary"))
         extra: dict = {"wm-property": prop}
-        status = "pending" if entry.get("wm-private") else "approved"
+        refused = ""
         try:
             html = sanitize.clean(raw) if content.get("html") else body_html(raw)
         except sanitize.Rejected as error:
-            html, status = "", "pending"
-            extra["held"] = f"body refused: {error}"
-        if not article.public and status == "approved":
-            status = "pending"
-            extra["held"] = "the Pelican article is a draft or hidden"
-        if status != "approved":
-            self.report.held[extra.get("held") or "private webmention"] += 1
+            html, refused = "", str(error)
+        status, reason = hold(
+            "approved",
+            body=refused,
+            post="" if article.public else HIDDEN_POST,
+            source="private webmention" if entry.get("wm-private") else "",
+        )
+        if reason:
+            extra["held"] = reason
+        self.report.count_held(status, reason)
         date = iso_date(_text(entry.get("published"))) or iso_date(
             _text(entry.get("wm-received"))
         )

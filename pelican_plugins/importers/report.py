@@ -29,6 +29,8 @@ class Report:
     unmatched: list[str] = field(default_factory=list)
     unmatched_responses: int = 0
     quarantined: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    mojibake: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     repairs: list[str] = field(default_factory=list)
     repair_count: int = 0
@@ -46,6 +48,11 @@ class Report:
             f"record at line {b.line} (after {b.after}): {b.error}" for b in broken
         )
 
+    def count_held(self, status: str, reason: str) -> None:
+        """Count a response that is not public, by why (its reason, else status)."""
+        if status != "approved":
+            self.held[reason or status] += 1
+
     def add_merge(self, merged: MergeReport) -> None:
         """Fold one store merge into the totals."""
         self.created += merged.created
@@ -54,10 +61,15 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        """0 when everything imported; 2 when the file was refused; 1 when partial."""
+        """0 when everything imported; 2 when the file was refused; 1 when partial.
+
+        Partial: a record was quarantined, dropped as invalid or in conflict
+        (each is listed with its place), or the file was cut short.
+        """
         if self.rejected:
             return 2
-        return 1 if self.fatal or self.quarantined else 0
+        partial = self.quarantined or self.conflicts or self.dropped
+        return 1 if self.fatal or partial else 0
 
     def table(self) -> Table:
         """Return the summary as a rich table."""
@@ -80,17 +92,37 @@ class Report:
             else "",
         )
         table.add_row("quarantined records", str(len(self.quarantined)), "")
+        if self.conflicts:
+            table.add_row(
+                "id conflicts", str(len(self.conflicts)), "same id twice; first kept"
+            )
+        if self.mojibake:
+            table.add_row(
+                "possible mojibake",
+                str(len(self.mojibake)),
+                "listed below; --fix-mojibake repairs it",
+            )
         table.add_row("byte repairs", str(self.repair_count), "")
         if self.posts_written:
             table.add_row("posts/pages written", str(len(self.posts_written)), "")
         return table
 
     def render(self, console: Console) -> None:
-        """Print the table, then the messages, each list shortened to SHOWN lines."""
+        """Print the table, then the messages, each list shortened to SHOWN lines.
+
+        A refused file imported nothing: its one ``Error:`` line says why.
+        """
+        if self.rejected:
+            console.print(
+                f"Error: {self.fatal}", markup=False, highlight=False, soft_wrap=True
+            )
+            return
         console.print(self.table())
         sections = [
             ("Unmatched (add wp_post_id metadata or use --posts)", self.unmatched),
             ("Quarantined", self.quarantined),
+            ("Id conflicts", self.conflicts),
+            ("Possible mojibake (double-encoded text)", self.mojibake),
             ("Repairs", self.repairs),
             ("Warnings", self.warnings),
             ("Written", self.posts_written),

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import BinaryIO
 
 from pelican_plugins.importers.articles import Article, ArticleIndex
 from pelican_plugins.importers.clean import Repair
 from pelican_plugins.importers.convert import (
+    HIDDEN_POST,
     UNKNOWN_DATE,
     body_html,
+    hold,
     plain_name,
-    repair_threads,
     rfc822_date,
     site_id,
     wp_date,
+    wp_number,
 )
 from pelican_plugins.importers.posts import PostWriter
 from pelican_plugins.importers.report import Report
@@ -22,6 +25,7 @@ from pelican_plugins.importers.wxr import WxrComment, WxrItem, WxrReader
 from pelican_plugins.importers.xmlstream import Broken
 from pelican_plugins.responses import sanitize
 from pelican_plugins.responses.model import Response
+from pelican_plugins.responses.thread import by_date, repair_parents
 
 #: ``wp:comment_approved`` → store status; anything else is held as pending.
 STATUS = {
@@ -41,6 +45,11 @@ TYPES = {
     "trackback": "trackback",
     "webmention": "webmention",
 }
+
+
+def _shorten(value: str, limit: int = 40) -> str:
+    """Cut a hostile value (5,000 digits) to a length a message can show."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 class WordPressImporter:
@@ -133,34 +142,58 @@ class WordPressImporter:
         elif item.status not in ("publish", "inherit"):
             hidden = f"post status is {item.status!r}"
         elif not article.public:
-            hidden = "the Pelican article is a draft or hidden"
+            hidden = HIDDEN_POST
         by_id: dict[str, WxrComment] = {}
         for comment in item.comments:
-            if not comment.comment_id.isdigit():
+            cid = wp_number(comment.comment_id)
+            if cid is None:
                 self.report.dropped["no valid wp:comment_id"] += 1
+                self.report.warnings.append(
+                    f"line {comment.line}, {item.label}: comment skipped, its "
+                    f"wp:comment_id {_shorten(comment.comment_id)!r} is not a number"
+                )
                 continue
-            if comment.comment_id in by_id:
+            if cid in by_id:
                 self.report.dropped["duplicate wp:comment_id in one item"] += 1
+                self.report.warnings.append(
+                    f"line {comment.line}, {item.label}: comment {cid} skipped, "
+                    f"the item already has a comment {cid}"
+                )
                 continue
-            by_id[comment.comment_id] = comment
+            by_id[cid] = comment
         ids = {cid: f"wp-{site}-{cid}" for cid in by_id}
-        parents = {
-            ids[cid]: ids.get(c.parent, f"wp-{site}-{c.parent}")
-            if c.parent not in ("", "0")
-            else None
-            for cid, c in by_id.items()
-        }
-        parents, warnings = repair_threads(parents)
-        self.report.warnings.extend(f"{item.label}: {w}" for w in warnings)
+        parents = {}
+        for cid, c in by_id.items():
+            number = wp_number(c.parent)
+            if number is None and c.parent not in ("", "0"):
+                self.report.warnings.append(
+                    f"line {c.line}, {item.label}: comment {cid} has parent "
+                    f"{_shorten(c.parent)!r}, not a number; now top-level"
+                )
+            parents[ids[cid]] = (
+                ids.get(number, f"wp-{site}-{number}")
+                if number not in (None, "0")
+                else None
+            )
         fallback = (
             wp_date(item.date_gmt, item.date)
             or rfc822_date(item.pub_date)
             or UNKNOWN_DATE
         )
         context = (article, item, hidden, fallback)
-        return [
+        made = [
             self._response(c, ids[cid], parents[ids[cid]], context)
             for cid, c in sorted(by_id.items(), key=lambda kv: int(kv[0]))
+        ]
+        return self._threaded(made, item.label)
+
+    def _threaded(self, made: list[Response], label: str) -> list[Response]:
+        """Repair the parent links with the pages' own rule, reporting each change."""
+        fixed, warnings = repair_parents({r.id: r.parent for r in made}, by_date(made))
+        self.report.warnings.extend(f"{label}: {w}" for w in warnings)
+        return [
+            r if fixed[r.id] == r.parent else replace(r, parent=fixed[r.id])
+            for r in made
         ]
 
     def _response(
@@ -173,23 +206,19 @@ class WordPressImporter:
         article, item, hidden, fallback = context
         extra: dict = {"wp_post_id": item.post_id}
         status = STATUS.get(comment.approved.lower())
+        source = ""
         if status is None:
-            status = "pending"
-            extra["held"] = (
+            source = (
                 f"unknown wp:comment_approved {comment.approved!r}"
                 if comment.approved
                 else "no wp:comment_approved"
             )
         kind = TYPES.get(comment.type.lower())
+        kind_reason = ""
         if kind is None:
             kind = "comment"
             extra["wp_comment_type"] = comment.type
-            if status == "approved":
-                status = "pending"
-                extra["held"] = f"unknown comment type {comment.type!r}"
-        if hidden and status == "approved":
-            status = "pending"
-            extra["held"] = hidden
+            kind_reason = f"unknown comment type {comment.type!r}"
         date = wp_date(comment.date_gmt, comment.date)
         if date is None:
             date = fallback
@@ -199,19 +228,25 @@ class WordPressImporter:
             self.report.warnings.append(
                 f"{rid}: invisible characters removed from name"
             )
+        refused = ""
         try:
             content = body_html(comment.content)
         except sanitize.Rejected as error:
-            content = ""
-            if status == "approved":
-                status = "pending"
-            extra["held"] = f"body refused: {error}"
+            content, refused = "", str(error)
+        status, reason = hold(
+            status or "pending",
+            body=refused,
+            post=hidden,
+            kind=kind_reason,
+            source=source,
+        )
+        if reason:
+            extra["held"] = reason
+        self.report.count_held(status, reason)
         if comment.meta:
             extra["commentmeta"] = comment.meta
         url = sanitize.safe_url(comment.author_url)
         linkback = kind != "comment"
-        if status != "approved":
-            self.report.held[extra.get("held") or status] += 1
         return Response(
             id=rid,
             key=article.key,

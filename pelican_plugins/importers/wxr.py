@@ -193,8 +193,13 @@ class WxrReader:
 
     def _check_header(self) -> None:
         header = self.stream.header
-        if self.stream.target.root != "rss":
+        target = self.stream.target
+        if target.root != "rss" or target.level2 != "channel":
             raise XMLRejected("not a WXR file: no <rss><channel> root")
+        if target.container not in ("", "channel"):
+            raise XMLRejected(
+                f"not a WXR file: items inside <{target.container}>, not <channel>"
+            )
         version = header.get("wp:wxr_version", "")
         if not _VERSION.match(version):
             raise XMLRejected(
@@ -206,6 +211,7 @@ class WxrReader:
             header.get("wp:base_blog_url")
             or header.get("wp:base_site_url")
             or header.get("link")
+            or ""
         )
 
     def __iter__(self) -> Iterator[WxrItem]:

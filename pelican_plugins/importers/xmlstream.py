@@ -12,15 +12,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
+from xml.parsers.expat import ErrorString
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
+
+from pelican_plugins.responses.model import Rejected
 
 #: Levels kept below a record; deeper elements are counted, not built (A27).
 MAX_RECORD_DEPTH = 8
 
 
-class XMLRejected(Exception):
+class XMLRejected(Rejected):
     """The file as a whole is refused (DTD, entities, broken header, wrong format)."""
 
 
@@ -66,8 +69,9 @@ class Broken:
 
     line: int
     error: str
-    raw: bytes
+    raw: bytes  # emptied once quarantined, so many broken records cost no memory
     after: str  # the last complete record before it, for the message
+    saved: bool = False
 
 
 class _Target:
@@ -88,6 +92,10 @@ class _Target:
         self.record_start = 0
         self.first_record = -1
         self.record_end = 0
+        self.container = ""  # the element that holds the records (WXR: channel)
+        self.level2 = ""  # the first child of the root (WXR: channel)
+        self.container_start = -1
+        self._opened: dict[int, tuple[str, int]] = {}
         self._names: dict[str, str] = {}
 
     def _name(self, tag: str) -> str:
@@ -120,8 +128,15 @@ class _Target:
             self.record_start = self.byte_index()
             if self.first_record < 0:
                 self.first_record = self.record_start
+                holder = self._opened.get(self.depth - 1)
+                if holder is not None:
+                    self.container, self.container_start = holder
             self.stack.append(Node(name, attrib, self.line()))
         else:
+            if self.depth <= 2:
+                self._opened[self.depth] = (name, self.byte_index())
+                if self.depth == 2 and not self.level2:
+                    self.level2 = name
             if self.depth == 1 and not self.root:
                 self.root = name
             # Header fields are the channel's children; containers (the root,
@@ -184,6 +199,8 @@ class RecordStream:
         self.target = _Target(canon, record_tags)
         self._window = bytearray()
         self._base = 0
+        self._window_line = 1  # the current parser's line number of _window[0]
+        self._shift = 0  # true line in the file = parser line + _shift
         self._prologue: bytes | None = None
         self._parser = self._new_parser()
 
@@ -205,7 +222,7 @@ class RecordStream:
         expat.StartElementHandler = target.start
         expat.EndElementHandler = target.end
         expat.CharacterDataHandler = target.data
-        target.line = lambda: expat.CurrentLineNumber
+        target.line = lambda: expat.CurrentLineNumber + self._shift
         target.byte_index = lambda: expat.CurrentByteIndex
         return parser
 
@@ -217,28 +234,35 @@ class RecordStream:
         except (ParseError, DefusedXmlException) as error:
             yield from self._drain()
             if isinstance(error, DefusedXmlException) or not self.count:
-                raise XMLRejected(_describe(error)) from None
+                raise XMLRejected(self._describe(error)) from None
             raise Truncated(
-                f"the file is cut short ({_describe(error)}); "
+                f"the file is cut short ({self._describe(error)}); "
                 f"last complete record: {self.last}"
             ) from None
         yield from self._drain()
 
     def _feed(self, chunk: bytes) -> Iterator[Node]:
+        """Parse *chunk*; after a broken record, go on with a fresh parser.
+
+        A loop, not recursion: a thousand broken records in one chunk cost a
+        thousand restarts, not a thousand stack frames each holding the rest
+        of the chunk.
+        """
         self._window += chunk
-        try:
-            self._parser.feed(chunk)
-        except (ParseError, DefusedXmlException) as error:
-            yield from self._drain(trim=False)
-            yield from self._recover(error)
+        while True:
+            try:
+                self._parser.feed(chunk)
+            except (ParseError, DefusedXmlException) as error:
+                yield from self._drain(trim=False)
+                chunk = self._recover(error)
+                continue
+            yield from self._drain()
             return
-        yield from self._drain()
 
     def _drain(self, trim: bool = True) -> Iterator[Node]:
         target = self.target
         if self._prologue is None and target.first_record >= 0:
-            # Everything before the first record: replayed to restart the parser.
-            self._prologue = bytes(self._window[: target.first_record])
+            self._prologue = self._restart_prologue()
         records, target.records = target.records, []
         for node in records:
             self.count += 1
@@ -248,14 +272,32 @@ class RecordStream:
             keep = target.record_start if target.record_depth else target.record_end
             cut = keep - self._base
             if cut > 0:
+                self._window_line += self._window.count(b"\n", 0, cut)
                 del self._window[:cut]
                 self._base += cut
 
-    def _recover(self, error: Exception) -> Iterator[Node]:
-        """Quarantine the record being read and restart the parser after it."""
+    def _describe(self, error: Exception) -> str:
+        return _describe(error, self._shift)
+
+    def _restart_prologue(self) -> bytes:
+        """Return the bytes that reopen the records' container for a new parser.
+
+        Everything up to the container's start tag (the XML declaration, the
+        root with its namespace declarations, ``<channel>``) but not the header
+        fields after it, so a 10 MB channel header is not replayed per restart.
+        """
+        target = self.target
+        start = target.container_start
+        if start < 0:
+            return bytes(self._window[: target.first_record])
+        end = _tag_end(self._window, start)
+        return bytes(self._window[:end])
+
+    def _recover(self, error: Exception) -> bytes:
+        """Quarantine the record being read; return the input for a fresh parser."""
         target = self.target
         if isinstance(error, DefusedXmlException) or not target.record_depth:
-            raise XMLRejected(_describe(error)) from None
+            raise XMLRejected(self._describe(error)) from None
         record = target.stack[target.record_depth - 1]
         line = record.line if record is not None else 0
         start = target.record_start - self._base
@@ -265,27 +307,55 @@ class RecordStream:
             chunk = next(self.chunks, None)
             if chunk is None:
                 raise Truncated(
-                    f"{_describe(error)}, in a record that never closes; "
-                    f"last complete record: {self.last}"
+                    f"{self._describe(error)}, in the record at line {line} that never "
+                    f"closes; last complete record: {self.last}"
                 )
             self._window += chunk
             end = self._window.find(self.close_tag, index)
         end += len(self.close_tag)
         self.broken.append(
-            Broken(line, _describe(error), bytes(self._window[start:end]), self.last)
+            Broken(
+                line, self._describe(error), bytes(self._window[start:end]), self.last
+            )
         )
-        rest = bytes(self._window[end:])
+        # The file's line at the cut, so lines stay true after the restart.
+        line_at_end = (
+            self._window_line + self._window.count(b"\n", 0, end) + self._shift
+        )
+        prologue = self._prologue or b""
         fresh = _Target(self.canon, self.record_tags)
         fresh.header = target.header
         fresh.root = target.root
+        fresh.level2 = target.level2
         self.target = fresh
         self._parser = self._new_parser()
-        self._window = bytearray()
+        self._shift = line_at_end - 1 - prologue.count(b"\n")
+        self._window_line = 1
+        self._window[:end] = prologue
         self._base = 0
-        yield from self._feed((self._prologue or b"") + rest)
+        return bytes(self._window)
 
 
-def _describe(error: Exception) -> str:
+def _tag_end(data: bytearray, start: int) -> int:
+    """Index just past the start tag that begins at *start* (quotes respected)."""
+    quote = 0
+    for index in range(start, len(data)):
+        byte = data[index]
+        if quote:
+            if byte == quote:
+                quote = 0
+        elif byte in (0x22, 0x27):
+            quote = byte
+        elif byte == 0x3E:  # ">"
+            return index + 1
+    return len(data)
+
+
+def _describe(error: Exception, shift: int = 0) -> str:
+    """Say what broke and where, with the line counted in the whole file."""
     if isinstance(error, DefusedXmlException):
         return f"DTD/entities not allowed in an export ({type(error).__name__})"
+    if isinstance(error, ParseError):
+        line, column = error.position
+        return f"{ErrorString(error.code)}: line {line + shift}, column {column}"
     return str(error)

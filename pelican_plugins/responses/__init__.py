@@ -34,6 +34,22 @@ class ResponsesDataError(Exception):
     exitcode = 1
 
 
+class _DataErrorWithoutTraceback(logging.Filter):
+    """Log a :class:`ResponsesDataError` as its one line, without a traceback.
+
+    The `pelican` command logs any build error with its traceback. For this
+    one the traceback says nothing: every page was written and each bad file
+    was named. Raising an Exception (not exiting) keeps `pelican -r` (the
+    devserver) watching for the fix.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], ResponsesDataError):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def article_key(article: Any) -> str:
     """Return the responses key: ``responses_key`` metadata, else the slug."""
     return check_key(str(article.metadata.get("responses_key") or article.slug))
@@ -105,6 +121,9 @@ def report(pelican: Any) -> None:
 
 def register() -> None:
     """Connect the plugin to Pelican's signals."""
+    pelican_log = logging.getLogger("pelican")
+    if not any(isinstance(f, _DataErrorWithoutTraceback) for f in pelican_log.filters):
+        pelican_log.addFilter(_DataErrorWithoutTraceback())
     signals.article_generator_finalized.connect(attach)
     signals.article_writer_finalized.connect(on_articles_written)
     signals.finalized.connect(report)

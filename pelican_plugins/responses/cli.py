@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
+import sqlite3
 import sys
 import unicodedata
 
@@ -24,6 +25,7 @@ from pelican_plugins.responses.store import ResponseStore
 from pelican_plugins.responses.view import excerpt
 
 NOT_FOUND = 1
+USAGE = 2
 ACTIONS = {"approve": "approved", "spam": "spam", "trash": "trash"}
 
 
@@ -97,10 +99,27 @@ def locations(args: argparse.Namespace) -> tuple[Path, Path]:
 
 
 def main(argv: Sequence[str] | None = None, console: Console | None = None) -> int:
-    """Run the CLI; return the exit code."""
+    """Run the CLI; return the exit code (a bad database is a usage error, 2)."""
     args = parser().parse_args(argv)
     console = console or Console()
     folder, db = locations(args)
+    # Moderation never creates a store: a mistyped --db is an error, not 0 items.
+    if not db.is_file():
+        return _fail(console, f"no responses database at {db} (check --db or import)")
+    try:
+        return _moderate(args, folder, db, console)
+    except sqlite3.DatabaseError as error:
+        return _fail(console, f"{db} is not a readable responses database ({error})")
+
+
+def _fail(console: Console, message: str) -> int:
+    console.print(Text(f"Error: {message}"), style="red", soft_wrap=True)
+    return USAGE
+
+
+def _moderate(
+    args: argparse.Namespace, folder: Path, db: Path, console: Console
+) -> int:
     with ResponseStore(folder, db) as store:
         if args.action == "list":
             status = None if args.status == "all" else args.status
@@ -110,7 +129,7 @@ def main(argv: Sequence[str] | None = None, console: Console | None = None) -> i
         try:
             if args.action == "delete":
                 store.delete(args.id)
-                done = "deleted from both stores"
+                done = "deleted (its content wiped; re-imports keep it deleted)"
             else:
                 store.set_status(args.id, ACTIONS[args.action])
                 done = f"marked {ACTIONS[args.action]}"

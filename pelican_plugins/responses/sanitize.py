@@ -11,6 +11,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import lxml.html
 import nh3
 
+from pelican_plugins.responses.model import Rejected
+
 MAX_BYTES = 16 * 1024
 #: More start tags than this is not a comment but an attack on the HTML5 tree
 #: builder (B18: formatting elements with distinct attributes are quadratic).
@@ -113,8 +115,7 @@ def plain_text(value: str) -> str:
     return " ".join(value.translate(INVISIBLE).split())
 
 
-class Rejected(ValueError):
-    """A body that is refused outright instead of being sanitized."""
+__all__ = ["Rejected", "TooLarge", "clean", "plain_text", "safe_url"]
 
 
 class TooLarge(Rejected):

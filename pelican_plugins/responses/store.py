@@ -6,7 +6,7 @@ CLI and the future receiver share one idempotent merge and one file format.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 import contextlib
 from dataclasses import dataclass, field, fields, replace
 from itertools import islice
@@ -16,7 +16,9 @@ from pathlib import Path
 import sqlite3
 
 from pelican_plugins import atomic
+from pelican_plugins.lockfile import advisory_lock
 from pelican_plugins.responses.model import (
+    DELETED,
     OPTIONAL_PUBLIC_FIELDS,
     PUBLIC_FIELDS,
     STATUSES,
@@ -100,8 +102,10 @@ def load_public(responses_dir: Path, key: str) -> list[dict]:
         return []
     try:
         obj = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValueError(f"{path}: not valid UTF-8 JSON ({error})") from error
+    except RecursionError:
+        raise ValueError(f"{path}: JSON nested too deeply to read") from None
+    except (UnicodeDecodeError, ValueError) as error:
+        raise ValueError(f"{path}: not valid UTF-8 JSON ({error})") from None
     items = obj.get("responses") if isinstance(obj, dict) else None
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise ValueError(f"{path}: expected {{'key': …, 'responses': [objects]}}")
@@ -111,7 +115,63 @@ def load_public(responses_dir: Path, key: str) -> list[dict]:
         if not item.keys() <= _PUBLIC:
             unknown = set(item) - _PUBLIC
             raise ValueError(f"{path}: unexpected fields {sorted(unknown)}")
+        for name, value in item.items():
+            _check_text(path, item["id"], name, value)
     return items
+
+
+def _check_text(path: Path, rid: str, name: str, value: object) -> None:
+    """Refuse a field that is not text, or text no page can encode.
+
+    JSON may spell a lone surrogate (an escaped code point D800 to DFFF); it
+    decodes, then breaks the page writer, so the file is refused here and
+    named, like any other bad file.
+    """
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise ValueError(f"{path}: {rid!r} field {name} is not text")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(
+            f"{path}: {rid[:60]!r} field {name} holds a lone surrogate"
+        ) from None
+
+
+@contextlib.contextmanager
+def writer_lock(
+    db_path: Path, on_wait: Callable[[Path], None] | None = None
+) -> Iterator[None]:
+    """Hold the advisory lock that lets one importer at a time write the store.
+
+    A second import waits (``on_wait`` says so once) instead of failing with
+    "database is locked" or interleaving its batches with the first.
+    """
+    path = Path(db_path)
+    with advisory_lock(
+        path, on_wait=None if on_wait is None else lambda: on_wait(path)
+    ):
+        yield
+
+
+def tombstone(item: Response) -> Response:
+    """Return what is kept of a deleted response: its id, post and date only.
+
+    The row stays so that a re-import recognises the id and keeps it deleted.
+    """
+    return Response(
+        id=item.id,
+        key=item.key,
+        type=item.type,
+        status=DELETED,
+        parent=None,
+        author_name="",
+        author_url=None,
+        date=item.date,
+        content_html="",
+        origin=item.origin,
+    )
 
 
 def _chunks(items: Iterable[Response]) -> Iterator[list[Response]]:
@@ -168,6 +228,9 @@ class ResponseStore:
                     )
                     seen.add(key)
                     old = existing.get(item.id)
+                    if old is not None and old[0].status == DELETED:
+                        report.unchanged += 1  # a moderator deleted it: stays so
+                        continue
                     if old is not None and old[1]:
                         item = replace(item, status=old[0].status)
                     if old is not None and old[0] == item:
@@ -234,8 +297,8 @@ class ResponseStore:
             raise ValueError(f"unknown status {status!r}")
         with self._transaction() as db:
             found = self._fetch({response_id}).get(response_id)
-            if found is None:
-                raise KeyError(response_id)
+            if found is None or found[0].status == DELETED:
+                raise KeyError(response_id)  # a tombstone has nothing to publish
             db.execute(
                 "UPDATE responses SET status = ?, moderated = 1 WHERE id = ?",
                 (status, response_id),
@@ -244,12 +307,20 @@ class ResponseStore:
         return replace(found[0], status=status)
 
     def delete(self, response_id: str) -> None:
-        """Remove one item from both stores; its replies become top-level."""
+        """Delete one item for good: its content is wiped, a tombstone row stays.
+
+        The tombstone keeps later imports of the same export from bringing
+        it back; its replies become top-level on the page.
+        """
         with self._transaction() as db:
             found = self._fetch({response_id}).get(response_id)
-            if found is None:
+            if found is None or found[0].status == DELETED:
                 raise KeyError(response_id)
-            db.execute("DELETE FROM responses WHERE id = ?", (response_id,))
+            db.execute(
+                f"UPDATE responses SET ({_COLUMNS}) = ({_MARKS}), moderated = 1 "
+                "WHERE id = ?",
+                (*_row(tombstone(found[0])), response_id),
+            )
         self.export([found[0].key])
 
     def list(self, status: str | None = None) -> list[Response]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -25,31 +25,56 @@ class Node:
     children: list[Node] = field(default_factory=list)
 
 
-def break_parents(items: Sequence[Threadable]) -> dict[str, str | None]:
-    """Map each id to a usable parent id: missing parents and cycles become None.
+def repair_parents(
+    parents: Mapping[str, str | None], order: Iterable[str]
+) -> tuple[dict[str, str | None], list[str]]:
+    """Return usable parent links and one warning per change: the one thread rule.
 
-    Items must be in (date, id) order: in a cycle the earliest member is cut
-    loose and becomes top-level, so the result never depends on input order.
+    A parent that is not among the ids is missing: the reply becomes
+    top-level. In a reply cycle the earliest member in *order* (the importers
+    and the pages both pass (date, id) order) is cut loose and becomes
+    top-level, so the result never depends on input order. Nothing is
+    dropped, and the walk is iterative: a long chain cannot overflow the stack.
     """
-    ids = {item.id for item in items}
-    parent = {
-        item.id: item.parent if item.parent in ids and item.parent != item.id else None
-        for item in items
-    }
+    order = list(order)
+    fixed: dict[str, str | None] = {}
+    warnings: list[str] = []
+    for rid in order:
+        parent = parents[rid]
+        if parent is not None and parent not in parents:
+            warnings.append(f"{rid}: parent {parent} is missing; now top-level")
+            parent = None
+        fixed[rid] = parent
     rooted: set[str] = set()
-    for item in items:
-        chain = [item.id]
-        seen = {item.id}
-        up = parent[item.id]
+    for rid in order:
+        chain = [rid]
+        seen = {rid}
+        up = fixed[rid]
         while up is not None and up not in rooted and up not in seen:
             chain.append(up)
             seen.add(up)
-            up = parent[up]
-        if up == item.id:
-            parent[item.id] = None
-        if up is None or up in rooted or up == item.id:
+            up = fixed[up]
+        if up == rid:
+            fixed[rid] = None
+            loop = " -> ".join([*chain, rid])
+            warnings.append(f"{rid}: reply cycle {loop} broken; now top-level")
+        if up is None or up in rooted or up == rid:
             rooted.update(chain)
-    return parent
+    return fixed, warnings
+
+
+def break_parents(items: Sequence[Threadable]) -> dict[str, str | None]:
+    """Map each id to a usable parent id (:func:`repair_parents`, warnings unused).
+
+    Items must be in (date, id) order, as :func:`unique_by_date` returns them.
+    """
+    parents = {item.id: item.parent for item in items}
+    return repair_parents(parents, [item.id for item in items])[0]
+
+
+def by_date(items: Iterable[Threadable]) -> list[str]:
+    """Ids in (date, id) order: the order in which cycles are cut."""
+    return [item.id for item in sorted(items, key=lambda item: (item.date, item.id))]
 
 
 def build_threads(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 import functools
@@ -19,7 +18,7 @@ from pelican_plugins.responses.endpoints import (
     comment_form_action,
     reply_url,
 )
-from pelican_plugins.responses.model import KINDS, LINKBACK_TYPES, TYPES
+from pelican_plugins.responses.model import KINDS, LINKBACK_TYPES, TYPES, anchors
 from pelican_plugins.responses.sanitize import Rejected, clean, plain_text, safe_url
 from pelican_plugins.responses.thread import (
     Node,
@@ -178,25 +177,11 @@ def _author(name: str) -> tuple[str, str, int]:
     return shown, shown[0].upper(), int.from_bytes(digest[:4], "big") % AVATAR_HUES
 
 
-def wordpress_anchor(response_id: str) -> str:
-    """``wp-<host>-12`` → ``12``, WordPress's own ``#comment-12``; others unchanged."""
-    if response_id.startswith("wp-"):
-        number = response_id.rsplit("-", 1)[-1]
-        if number.isascii() and number.isdigit():
-            return number
-    return response_id
-
-
 def _set_anchors(views: list[ResponseView]) -> None:
-    """Give each view its anchor; where two would share one, both keep their id.
-
-    A kept id never equals another view's number: a bare-number id wants that
-    same number, so both would have fallen back.
-    """
-    wanted = [wordpress_anchor(v.id) for v in views]
-    taken = Counter(wanted)
-    for view, anchor in zip(views, wanted, strict=True):
-        view.anchor = anchor if taken[anchor] == 1 else view.id
+    """Give each view its anchor by the one rule in :func:`model.anchors`."""
+    found = anchors(v.id for v in views)
+    for view in views:
+        view.anchor = found[view.id]
 
 
 def make_view(record: dict, zone: tzinfo, date_format: str) -> ResponseView | None:

@@ -12,19 +12,20 @@ cloud out of ``PLUGINS`` leaves ``/tag/c-plus-plus/`` where it is. Pinned slugs
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import logging
 from typing import Any
 
 from pelican import signals
 from pelican.urlwrappers import Category, Tag
-from pelican.utils import slugify
 
 from pelican_plugins.config import Setting, resolve
 from pelican_plugins.contents import all_contents
 from pelican_plugins.slugs.names import assign_slugs, clean_name, repair_split
+from pelican_plugins.slugs.rules import slugger, unique
 
 logger = logging.getLogger(__name__)
+
+__all__ = ["register", "slugger", "unique"]
 
 PLUGIN = "slugs"
 PREFIX = "SLUGS_"
@@ -52,23 +53,6 @@ def options(settings: dict[str, Any]) -> dict[str, Any]:
         if resolved.pop(old) is not None and new not in settings:
             resolved[new] = settings[old]
     return resolved
-
-
-def slugger(settings: dict[str, Any], kind: str) -> Callable[[str], str]:
-    """Return Pelican's slug function for ``TAG`` or ``CATEGORY`` names."""
-    subs = settings.get(
-        f"{kind}_REGEX_SUBSTITUTIONS", settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
-    )
-
-    def slug_of(name: str) -> str:
-        return slugify(
-            name,
-            regex_subs=subs,
-            preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
-            use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
-        )
-
-    return slug_of
 
 
 def _canonical(

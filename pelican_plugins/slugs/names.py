@@ -13,6 +13,8 @@ import hashlib
 import html
 import re
 
+from pelican_plugins.slugs.rules import unique
+
 # Only complete references ending in ";" are decoded: "AT&T" and "Q&notes" stay.
 _ENTITY = re.compile(
     r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
@@ -115,9 +117,7 @@ def assign_slugs(
         slug = slugify(spelled(name))
         if not is_safe_slug(slug):
             slug = _fallback(name)
-        stem, n = slug, 2
-        while slug in taken:
-            slug, n = f"{stem}-{n}", n + 1
+        slug = unique(slug, taken)
         slugs[name.casefold()] = slug
         taken.add(slug)
     return {key: (display[key], slugs[key]) for key in sorted(display)}

@@ -11,6 +11,10 @@ from __future__ import annotations
 from collections.abc import Container
 import unicodedata
 
+from pelican_plugins.slugs import unique
+
+__all__ = ["heading_id", "slugify", "unique"]
+
 MAX_LENGTH = 64
 # Letters, combining marks and digits of any script stay; the rest separates.
 _KEEP = frozenset({"L", "M", "N"})
@@ -52,16 +56,6 @@ def _words(text: str) -> list[str]:
     if current:
         words.append("".join(current))
     return words
-
-
-def unique(base: str, used: Container[str]) -> str:
-    """Return *base*, or the first free ``base-1``, ``base-2`` … not in *used*."""
-    if base not in used:
-        return base
-    number = 1
-    while f"{base}-{number}" in used:
-        number += 1
-    return f"{base}-{number}"
 
 
 def heading_id(text: str, ordinal: int, used: Container[str]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from pelican_plugins.responses.store import load_public
-from tests.importers.wxrdoc import import_text, site, stored
+from tests.importers.wxrdoc import comment, import_text, item, site, stored, wxr
 
 DISQUS = """<?xml version="1.0" encoding="utf-8"?>
 <disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">
@@ -69,6 +69,8 @@ def test_a_wxr_file_is_not_a_disqus_export(tmp_path):
 
 def test_jf2_feed(tmp_path):
     content = site(tmp_path, "a-post")
+    # WordPress comment 5 is on the page as #comment-5; a reply to it threads.
+    import_text(tmp_path, wxr(item(1, comments=[comment(5)])), content)
     target = "https://listeningback.example/2020/01/a-post/"
     feed = {
         "type": "feed",
@@ -77,7 +79,7 @@ def test_jf2_feed(tmp_path):
                 "type": "entry",
                 "wm-id": 11,
                 "wm-property": "in-reply-to",
-                "wm-target": target + "#comment-wp-old.example-5",
+                "wm-target": target + "#comment-5",
                 "wm-source": "https://them.example/reply",
                 "wm-received": "2021-02-03T04:05:06Z",
                 "published": "2021-02-03T05:05:06+01:00",

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 import shutil
 import signal
-import subprocess
-import sys
 
 import pytest
 
 from bench.corpus import generate
-from pelican_plugins.importers.cli import KILL_AFTER_ENV
 from tests.importers.wxrdoc import (
+    command,
     comment,
     import_text,
     item,
@@ -22,19 +19,6 @@ from tests.importers.wxrdoc import (
     tree_bytes,
     wxr,
 )
-from tests.support import ROOT
-
-
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "pelican_plugins.importers", *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=120,
-        check=False,
-    )
 
 
 def test_summary_and_exit_code_zero(tmp_path):
@@ -48,7 +32,7 @@ def test_summary_and_exit_code_zero(tmp_path):
         "utf-8",
     )
     db = tmp_path / "var" / "r.sqlite3"
-    done = cli("wordpress", export, "--content", content, "--db", db)
+    done = command("wordpress", export, "--content", content, "--db", db)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "imported (new)" in done.stdout
     assert "held privately" in done.stdout
@@ -69,7 +53,7 @@ def test_rejected_files_write_nothing(tmp_path, text, message):  # A1, A12
     content = site(tmp_path, "a-post")
     export = tmp_path / "export.xml"
     export.write_text(text, "utf-8")
-    done = cli("wordpress", export, "--content", content, "--db", tmp_path / "v/db")
+    done = command("wordpress", export, "--content", content, "--db", tmp_path / "v/db")
     assert done.returncode == 2
     assert message in done.stdout
     assert not (tmp_path / "v").exists()
@@ -158,12 +142,25 @@ def test_killed_import_completes_on_rerun_without_duplicates(tmp_path):  # A15
     for folder in (clean, killed):
         shutil.copytree(corpus / "content", folder / "content")
 
-    def wp_import(folder: Path, *extra: str, env: dict | None = None):
+    def wp_import(folder: Path, *extra: str):
         db = folder / "db.sqlite3"
-        args = ["--content", folder / "content", "--db", db, *extra]
-        return cli("wordpress", export, *args, env=env)
+        return command(
+            "wordpress", export, "--content", folder / "content", "--db", db, *extra
+        )
 
-    done = wp_import(killed, "--batch-size", "100", env={KILL_AFTER_ENV: "3"})
+    # The test-only wrapper kills the real command after its 3rd batch.
+    done = command(
+        "3",
+        "wordpress",
+        export,
+        "--content",
+        killed / "content",
+        "--db",
+        killed / "db.sqlite3",
+        "--batch-size",
+        "100",
+        module="tests.importers.killed_import",
+    )
     assert done.returncode == -signal.SIGKILL
     assert 0 < len(stored_at(killed)) < 600
     rerun = wp_import(killed)

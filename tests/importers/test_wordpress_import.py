@@ -272,18 +272,27 @@ def test_a_moderation_decision_survives_reimport(tmp_path):
 
 def test_an_item_the_store_refuses_is_dropped_alone(tmp_path):
     content = site(tmp_path, "a-post")
-    write_post(
-        content / "posts",
-        "odd.md",
-        "Title: Odd\nDate: 2020-01-02\nSlug: Über uns\n\nx\n",
-    )
+    for name, slug in (("odd.md", "Über uns"), ("evil.md", "../escape")):
+        write_post(
+            content / "posts",
+            name,
+            f"Title: {name}\nDate: 2020-01-02\nSlug: {slug}\n\nx\n",
+        )
     doc = wxr(
-        item(1, comments=[comment(1)]), item(2, slug="Über uns", comments=[comment(2)])
+        item(1, comments=[comment(1)]),
+        item(2, slug="Über uns", comments=[comment(2)]),
+        item(3, slug="../escape", comments=[comment(3)]),
     )
     report = import_text(tmp_path, doc, content)
-    assert set(stored(tmp_path, content)) == {ID + "1"}
+    # A slug Pelican accepts is a key; one that would leave the folder is not.
+    assert set(stored(tmp_path, content)) == {ID + "1", ID + "2"}
+    assert (content / "responses" / "über uns.json").is_file()
     assert report.dropped == {"invalid for the store (see warnings)": 1}
     assert any("responses key" in w for w in report.warnings)
+    assert sorted(p.name for p in tmp_path.rglob("*.json")) == [
+        "a-post.json",
+        "über uns.json",
+    ]
 
 
 def test_byte_repairs_are_reported_with_their_comment(tmp_path):  # A5, A7

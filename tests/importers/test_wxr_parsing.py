@@ -7,9 +7,10 @@ import time
 
 import pytest
 
-from pelican_plugins.importers.clean import Cleaner, Rejected
+from pelican_plugins.importers.clean import Cleaner
 from pelican_plugins.importers.wxr import WxrReader
 from pelican_plugins.importers.xmlstream import Truncated, XMLRejected
+from pelican_plugins.responses.model import Rejected
 from tests.importers.wxrdoc import cdata, comment, item, wxr
 
 
@@ -138,7 +139,13 @@ def test_raw_cdata_end_breaks_only_its_own_item():  # A11
     [
         (wxr(item(1), version=""), "wxr_version"),
         (wxr(item(1), version="one"), "wxr_version"),
-        ('<?xml version="1.0"?><rss><notachanneltag/></rss>', "wxr_version"),
+        ('<?xml version="1.0"?><rss><notachanneltag/></rss>', "not a WXR"),
+        (
+            wxr(item(1))
+            .replace("<channel>", "<notachanneltag>")
+            .replace("</channel>", "</notachanneltag>"),
+            "not a WXR",
+        ),
         ('<?xml version="1.0"?><feed><item/></feed>', "not a WXR"),
     ],
 )

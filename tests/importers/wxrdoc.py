@@ -1,16 +1,19 @@
-"""Build small WXR documents for the importer tests (our own fixtures)."""
+"""Build small WXR documents for the importer tests (our own fixtures), run commands."""
 
 from __future__ import annotations
 
 from pathlib import Path
+import subprocess
+import sys
 
 from pelican_plugins.importers.cli import run
 from pelican_plugins.importers.report import Report
 from pelican_plugins.responses.model import Response
 from pelican_plugins.responses.store import ResponseStore
-from tests.support import write_post
+from tests.support import ROOT, write_post
 
 WP12 = "http://wordpress.org/export/1.2/"
+ID = "wp-old.example-"  # id prefix of the comments of wxr()'s default site
 
 
 def cdata(text: str) -> str:
@@ -153,3 +156,17 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def command(
+    *args: object, module: str = "pelican_plugins.importers"
+) -> subprocess.CompletedProcess:
+    """Run ``python -m MODULE ARGS`` from the project root, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
