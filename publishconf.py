@@ -10,3 +10,10 @@ from pelicanconf import *
 SITEURL = "https://listeningback.example"
 FEED_DOMAIN = SITEURL
 DELETE_OUTPUT_DIRECTORY = True
+
+# Nothing private is published: drafts (imported drafts, scheduled, private and
+# password-protected posts) get no output file at all.
+DRAFT_SAVE_AS = ""
+DRAFT_LANG_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+DRAFT_PAGE_LANG_SAVE_AS = ""

@@ -28,6 +28,7 @@ from pelican_plugins.importers.disqus import DisqusImporter
 from pelican_plugins.importers.jf2 import Jf2Importer
 from pelican_plugins.importers.posts import PostWriter
 from pelican_plugins.importers.report import Report
+from pelican_plugins.importers.urls import load_settings
 from pelican_plugins.importers.wordpress import WordPressImporter
 from pelican_plugins.importers.xmlstream import Truncated, XMLRejected
 from pelican_plugins.responses.model import Response, validate
@@ -136,6 +137,8 @@ def run(  # noqa: PLR0917
     posts: bool = False,
     progress: Progress | None = None,
     batch_size: int = BATCH,
+    settings: dict[str, Any] | None = None,
+    uploads: Path | None = None,
 ) -> Report:
     """Import *path* with the *kind* importer; the report says what happened."""
     report = Report(source=str(path))
@@ -146,7 +149,9 @@ def run(  # noqa: PLR0917
             report.fatal = f"{path} does not look like a {kind} export"
             return report
     writer = (
-        PostWriter(content, index, report) if posts and kind == "wordpress" else None
+        PostWriter(content, index, report, settings, uploads)
+        if posts and kind == "wordpress"
+        else None
     )
     importer = IMPORTERS[kind](index, report, writer)
     task = progress.add_task(kind, total=path.stat().st_size) if progress else None
@@ -196,6 +201,19 @@ def main(argv: list[str] | None = None) -> int:
         help="also write WordPress posts/pages missing from CONTENT as Markdown",
     )
     parser.add_argument(
+        "--uploads",
+        type=Path,
+        default=None,
+        help="a copy of the old wp-content/uploads: referenced files are copied in",
+    )
+    parser.add_argument(
+        "--settings",
+        type=Path,
+        default=None,
+        help="the Pelican settings whose URL patterns the posts get"
+        " (default: pelicanconf.py when it exists)",
+    )
+    parser.add_argument(
         "--batch-size",
         type=int,
         default=BATCH,
@@ -206,6 +224,19 @@ def main(argv: list[str] | None = None) -> int:
     if not args.file.is_file():
         console.print(f"Error: {args.file} is not a file", markup=False)
         return 2
+    settings = None
+    if args.posts:
+        if args.uploads is not None and not args.uploads.is_dir():
+            console.print(f"Error: --uploads {args.uploads} is not a folder")
+            return 2
+        conf = args.settings
+        if conf is None and Path("pelicanconf.py").is_file():
+            conf = Path("pelicanconf.py")
+        try:
+            settings = load_settings(conf)
+        except Exception as error:  # noqa: BLE001 - a broken settings file of any kind
+            console.print(f"Error: cannot read settings {conf}: {error}", markup=False)
+            return 2
     progress = Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -225,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
             args.posts,
             progress,
             max(1, args.batch_size),
+            settings,
+            args.uploads,
         )
     report.render(console)
     return report.exit_code

@@ -69,6 +69,8 @@ class WordPressImporter:
         for item in reader:
             site = site or site_id(reader.site)
             self._log_repairs(item)
+            if self.writer is not None:
+                self.writer.observe(item)
             if item.skipped:
                 self.report.warnings.append(
                     f"{item.label}: {item.skipped} too deeply nested elements ignored"
@@ -84,6 +86,8 @@ class WordPressImporter:
             yield from self.item_responses(item, article, site)
         self._log_repairs(None)
         self.report.add_parse(reader.cleaner, reader.stream.broken)
+        if self.writer is not None:
+            self.writer.finish(reader)
 
     @property
     def broken(self) -> list[Broken]:

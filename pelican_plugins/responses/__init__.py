@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 _ERRORS = "_RESPONSES_ERRORS"
 _OPTIONS = "_RESPONSES_OPTIONS"
+_USED = "_RESPONSES_USED"
 
 
 class ResponsesDataError(Exception):
@@ -40,6 +41,15 @@ def article_key(article: Any) -> str:
 
 def attach(generator: Any) -> None:
     """Attach ``article.responses`` to every published article and translation."""
+    _attach(generator, [*generator.articles, *generator.translations], first=True)
+
+
+def attach_pages(generator: Any) -> None:
+    """Attach ``page.responses`` the same way: pages have threads and feeds too."""
+    _attach(generator, [*generator.pages, *generator.translations], first=False)
+
+
+def _attach(generator: Any, contents: list[Any], *, first: bool) -> None:
     settings = generator.settings
     options = plugin_settings.load(settings)
     folder = Path(settings["PATH"]) / options["RESPONSES_DIR"]
@@ -47,9 +57,13 @@ def attach(generator: Any) -> None:
     zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
     date_format = settings.get("DEFAULT_DATE_FORMAT", "%B %-d, %Y")
     per_post_feed = options["RESPONSES_ARTICLE_FEED_ATOM"]
-    errors: list[str] = []
-    used: set[str] = set()
-    for article in [*generator.articles, *generator.translations]:
+    # Per-run state for the later signals: the articles pass starts it afresh.
+    if first or _USED not in settings:
+        settings[_ERRORS] = []
+        settings[_USED] = set()
+    errors: list[str] = settings[_ERRORS]
+    used: set[str] = settings[_USED]
+    for article in contents:
         try:
             key = article_key(article)
         except ValueError as error:
@@ -72,18 +86,20 @@ def attach(generator: Any) -> None:
             date_format=date_format,
             feed_url=per_post_feed.format(key=key) if per_post_feed else None,
         )
-    for stem in sorted(present - used):
-        logger.warning("responses: %s/%s.json matches no article", folder, stem)
-    # Per-run state for the later signals, replaced on every build.
-    settings[_ERRORS] = errors
+    if not first:
+        for stem in sorted(present - used):
+            logger.warning(
+                "responses: %s/%s.json matches no article or page", folder, stem
+            )
     settings[_OPTIONS] = options
 
 
-def on_articles_written(generator: Any, writer: Any) -> None:
-    """Write the responses feeds once the articles themselves are written."""
+def on_pages_written(generator: Any, writer: Any) -> None:
+    """Write the responses feeds once the articles and pages are written."""
     options = generator.settings.get(_OPTIONS)
     if options is not None:
-        write_feeds(generator.articles, options, generator.settings)
+        articles = generator.context.get("articles", [])
+        write_feeds([*articles, *generator.pages], options, generator.settings)
 
 
 def report(pelican: Any) -> None:
@@ -99,7 +115,8 @@ def report(pelican: Any) -> None:
 def register() -> None:
     """Connect the plugin to Pelican's signals."""
     signals.article_generator_finalized.connect(attach)
-    signals.article_writer_finalized.connect(on_articles_written)
+    signals.page_generator_finalized.connect(attach_pages)
+    signals.page_writer_finalized.connect(on_pages_written)
     signals.finalized.connect(report)
 
 

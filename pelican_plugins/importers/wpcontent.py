@@ -1,0 +1,712 @@
+"""WordPress post content turned into the HTML WordPress would have shown.
+
+The steps follow ``the_content`` (REFERENCE.md §11.1): the core shortcodes
+(``caption``, ``gallery``, ``audio``, ``video``, ``playlist``, ``embed``) become
+plain HTML, a known oEmbed URL alone on a line becomes a styled link (no
+third-party iframe or script), Gutenberg block comments go and their markup
+stays, ``wpautop`` adds paragraphs (not for block content, as in WordPress),
+markup the HTML standard dropped is modernised, and upload URLs are copied
+in or counted. Unknown shortcodes stay as written and are counted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+import html
+from pathlib import Path, PurePosixPath
+import re
+import shutil
+from urllib.parse import unquote, urlsplit
+
+from bs4 import BeautifulSoup, Comment, Tag
+
+from pelican_plugins.importers.shortcodes import Shortcode, tokenize
+from pelican_plugins.importers.wpautop import wpautop
+
+#: Core shortcodes that become HTML (``wp_caption`` is the old name of caption).
+CONVERTED = frozenset(
+    {"caption", "wp_caption", "gallery", "audio", "video", "playlist", "embed"}
+)
+#: Shortcodes of common plugins: recognised so they are counted, kept as written.
+KNOWN_LEFT = frozenset(
+    {"code", "sourcecode", "contact-form", "contact-form-7", "googlemaps", "youtube"}
+)
+#: Hosts of WordPress's oEmbed providers (class-wp-oembed.php): a bare URL on
+#: its own line to one of them was shown as an embed.
+OEMBED_HOSTS = frozenset(
+    [
+        "youtube.com",
+        "youtu.be",
+        "vimeo.com",
+        "dailymotion.com",
+        "dai.ly",
+        "wordpress.tv",
+        "videopress.com",
+        "ted.com",
+        "tiktok.com",
+        "soundcloud.com",
+        "spotify.com",
+        "mixcloud.com",
+        "flickr.com",
+        "flic.kr",
+        "imgur.com",
+        "pinterest.com",
+        "scribd.com",
+        "speakerdeck.com",
+        "reddit.com",
+        "tumblr.com",
+        "bsky.app",
+        "canva.com",
+        "twitter.com",
+        "slideshare.net",
+        "issuu.com",
+        "kickstarter.com",
+        "animoto.com",
+        "cloudup.com",
+        "crowdsignal.com",
+        "polldaddy.com",
+        "smugmug.com",
+        "reverbnation.com",
+    ]
+)
+_SHORTCODE_NAME = re.compile(r"([A-Za-z][\w-]*)(?=[\s\]]|/\])")
+_URL_LINE = re.compile(r"^\s*(https?://[^\s<>\"]+)\s*$", re.MULTILINE)
+_AUDIO_EXT = ("mp3", "ogg", "flac", "m4a", "wav")
+_VIDEO_EXT = ("mp4", "m4v", "webm", "ogv", "flv")
+_MIME = {
+    "mp3": "audio/mpeg",
+    "ogg": "audio/ogg",
+    "flac": "audio/flac",
+    "m4a": "audio/mp4",
+    "wav": "audio/wav",
+    "mp4": "video/mp4",
+    "m4v": "video/mp4",
+    "webm": "video/webm",
+    "ogv": "video/ogg",
+    "flv": "video/x-flv",
+}
+_FONT_SIZES = {
+    "1": "x-small",
+    "2": "small",
+    "3": "medium",
+    "4": "large",
+    "5": "x-large",
+    "6": "xx-large",
+    "7": "xxx-large",
+}
+UPLOADS_MARK = "/wp-content/uploads/"
+STATIC_UPLOADS = "wp-content/uploads"
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """One media item of the export, as galleries and playlists need it."""
+
+    post_id: str
+    url: str
+    title: str
+    caption: str
+    alt: str
+    parent: str
+    menu_order: int
+    mime: str
+
+
+@dataclass
+class MediaStats:
+    """Media found in the bodies: copied files, missing files, remote hosts."""
+
+    copied: set[str] = field(default_factory=set)
+    missing: set[str] = field(default_factory=set)
+    remote: Counter[str] = field(default_factory=Counter)
+    remote_urls: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Site:
+    """What conversion needs from the whole export and the command line."""
+
+    host: str = ""
+    attachments: dict[str, Attachment] = field(default_factory=dict)
+    uploads: Path | None = None
+    content: Path | None = None
+    media: MediaStats = field(default_factory=MediaStats)
+    converted: Counter[str] = field(default_factory=Counter)
+    left: Counter[str] = field(default_factory=Counter)
+
+    def children(self, post_id: str, kind: str = "image/") -> list[Attachment]:
+        """Return the attachments of a post, by menu order then id (gallery default)."""
+        found = [
+            a
+            for a in self.attachments.values()
+            if a.parent == post_id and a.mime.startswith(kind)
+        ]
+        return sorted(found, key=lambda a: (a.menu_order, int(a.post_id)))
+
+
+@dataclass(frozen=True, slots=True)
+class Converted:
+    """One post's converted body and summary, and what was changed."""
+
+    body: str
+    summary: str | None
+    nextpage: int
+
+
+def convert(raw: str, post_id: str, excerpt: str, site: Site) -> Converted:
+    """Render *raw* post content the way WordPress showed it."""
+    text = (raw or "").replace("\r\n", "\n").replace("\r", "\n")
+    blocks = "<!-- wp:" in text
+    pages = text.split("<!--nextpage-->")
+    text = "\n\n".join(pages)
+    teaser, more, rest = _split_more(text)
+    state = _State(post_id, site)
+    body = _render(teaser, blocks, state)
+    summary = None
+    if more:
+        body += f'\n<span id="more-{post_id}"></span>\n' + _render(rest, blocks, state)
+        summary = _render(teaser, blocks, _State(post_id, site, count=False))
+    if excerpt.strip():
+        summary = _render_excerpt(excerpt)
+    return Converted(body=body.strip() + "\n", summary=summary, nextpage=len(pages) - 1)
+
+
+def _split_more(text: str) -> tuple[str, bool, str]:
+    """Split at the first ``<!--more…-->`` comment (classic or block form)."""
+    for marker in ("<!--more", "<!-- wp:more"):
+        start = text.find(marker)
+        if start >= 0:
+            end = text.find("-->", start)
+            if end < 0:
+                continue
+            rest = text[end + 3 :]
+            if marker == "<!-- wp:more":
+                closing = rest.find("<!-- /wp:more -->")
+                if closing >= 0:
+                    rest = rest[closing + len("<!-- /wp:more -->") :]
+            teaser = text[:start].replace("<!--noteaser-->", "")
+            return teaser, True, rest.replace("<!--noteaser-->", "")
+    return text, False, ""
+
+
+class _State:
+    """Per-post counters (gallery numbers, caption ids)."""
+
+    def __init__(self, post_id: str, site: Site, *, count: bool = True) -> None:
+        self.post_id = post_id
+        self.site = site
+        self.count = count
+        self.galleries = 0
+        self.media = 0
+        self.ids: set[str] = set()
+
+    def unique(self, value: str) -> str:
+        base = value
+        n = 2
+        while value in self.ids:
+            value = f"{base}-{n}"
+            n += 1
+        self.ids.add(value)
+        return value
+
+
+def _render_excerpt(excerpt: str) -> str:
+    soup = BeautifulSoup(excerpt.replace("\r\n", "\n").strip(), "html.parser")
+    wpautop(soup)
+    modernise(soup)
+    return str(soup).strip()
+
+
+def _render(text: str, blocks: bool, state: _State) -> str:
+    if not text.strip():
+        return ""
+    parts = []
+    for part in tokenize(text, CONVERTED | KNOWN_LEFT):
+        if isinstance(part, Shortcode):
+            parts.append(_expand(part, state))
+        else:
+            if state.count:
+                unknown = unknown_shortcodes(part)
+                for name in CONVERTED | KNOWN_LEFT:
+                    unknown.pop(name, None)  # an escaped [[gallery]] prints as text
+                state.site.left.update(unknown)
+            parts.append(part)
+    expanded = "".join(parts)
+    soup = BeautifulSoup(expanded, "html.parser")
+    for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        if node.strip().startswith(("wp:", "/wp:")):
+            node.extract()
+    _autoembed(soup)
+    modernise(soup)  # first, so a <center> turned <div> is a block for wpautop
+    if not blocks:
+        wpautop(soup)
+    _media(soup, state)
+    return str(soup)
+
+
+def unknown_shortcodes(text: str) -> Counter[str]:
+    """Count opening tags that look like shortcodes of unregistered names."""
+    found: Counter[str] = Counter()
+    start = text.find("[")
+    while start >= 0:
+        match = _SHORTCODE_NAME.match(text, start + 1)
+        if match and not text.startswith("[[", start):
+            found[match.group(1).lower()] += 1
+        start = text.find("[", start + 1)
+    return found
+
+
+def _expand(code: Shortcode, state: _State) -> str:
+    handler = _HANDLERS.get(code.name)
+    result = handler(code, state) if handler else None
+    if state.count:
+        if result is None:
+            state.site.left[code.name] += 1
+        else:
+            state.site.converted[code.name] += 1
+    return code.raw if result is None else result
+
+
+def _attr(value: str) -> str:
+    return html.escape(value, quote=True)
+
+
+def _token(value: str) -> str:
+    """Return a value for an id or class: letters, digits, ``-`` and ``_`` only."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "", value)
+
+
+def _caption(code: Shortcode, state: _State) -> str | None:
+    content = code.content or ""
+    soup = BeautifulSoup(content, "html.parser")
+    image = soup.find("img")
+    if image is None:
+        return None
+    if (
+        image.parent is not None
+        and image.parent.name == "a"
+        and len(image.parent.find_all(True)) == 1
+    ):
+        image = image.parent
+    image.extract()
+    caption = str(soup).strip() or code.atts.get("caption", "").strip()
+    try:
+        width = int(code.atts.get("width", "0"))
+    except ValueError:
+        width = 0
+    if width < 1 or not caption:
+        return str(image)
+    align = _token(code.atts.get("align", "alignnone")) or "alignnone"
+    extra = " ".join(_token(c) for c in code.atts.get("class", "").split())
+    classes = " ".join(filter(None, ["wp-caption", align, extra]))
+    figure_id = _token(code.atts.get("id", ""))
+    ids = ""
+    if figure_id:
+        figure_id = state.unique(figure_id)
+        caption_id = f"caption-{figure_id}"
+        ids = f' id="{figure_id}" aria-describedby="{caption_id}"'
+        caption_attr = f' id="{caption_id}"'
+    else:
+        caption_attr = ""
+    return (
+        f'\n\n<figure{ids} class="{classes}" style="width: {width}px">{image}'
+        f'<figcaption{caption_attr} class="wp-caption-text">{caption}</figcaption>'
+        "</figure>\n\n"
+    )
+
+
+def _ids(value: str) -> list[str]:
+    return [p.strip() for p in value.split(",") if p.strip().isdigit()]
+
+
+def _gallery(code: Shortcode, state: _State) -> str | None:
+    site = state.site
+    ids = _ids(code.atts.get("ids", "") or code.atts.get("include", ""))
+    if ids:
+        images = [site.attachments[i] for i in ids if i in site.attachments]
+        missing = [i for i in ids if i not in site.attachments]
+        if state.count:
+            site.media.missing.update(f"attachment {i}" for i in missing)
+    else:
+        parent = code.atts.get("id", "") or state.post_id
+        images = site.children(parent if parent.isdigit() else state.post_id)
+    exclude = set(_ids(code.atts.get("exclude", "")))
+    images = [a for a in images if a.post_id not in exclude]
+    if code.atts.get("order", "").upper() == "DESC":
+        images.reverse()
+    if not images:
+        return None
+    try:
+        columns = max(1, min(9, int(code.atts.get("columns", "3"))))
+    except ValueError:
+        columns = 3
+    size = _token(code.atts.get("size", "thumbnail")) or "thumbnail"
+    link = code.atts.get("link", "")
+    state.galleries += 1
+    gallery_id = state.unique(f"gallery-{state.galleries}")
+    items = []
+    for image in images:
+        img = (
+            f'<img src="{_attr(image.url)}" alt="{_attr(image.alt)}" '
+            f'class="attachment-{size} size-{size}" loading="lazy">'
+        )
+        if link != "none":
+            img = f'<a href="{_attr(image.url)}">{img}</a>'
+        caption = ""
+        if image.caption.strip():
+            caption = (
+                '<figcaption class="wp-caption-text gallery-caption">'
+                f"{html.escape(image.caption.strip(), quote=False)}</figcaption>"
+            )
+        items.append(
+            f'<figure class="gallery-item"><div class="gallery-icon">{img}</div>'
+            f"{caption}</figure>"
+        )
+    return (
+        f'\n\n<div id="{gallery_id}" class="gallery galleryid-{_token(state.post_id)} '
+        f'gallery-columns-{columns} gallery-size-{size}">'
+        + "".join(items)
+        + "</div>\n\n"
+    )
+
+
+def _media_src(code: Shortcode, extensions: tuple[str, ...]) -> str:
+    src = code.atts.get("src", "").strip()
+    if src:
+        return src
+    for ext in extensions:
+        if code.atts.get(ext, "").strip():
+            return code.atts[ext].strip()
+    content = (code.content or "").strip()
+    return content if content.startswith(("http://", "https://", "/")) else ""
+
+
+def _mime(src: str) -> str:
+    ext = PurePosixPath(urlsplit(src).path).suffix.lower().lstrip(".")
+    return _MIME.get(ext, "")
+
+
+def _audio(code: Shortcode, state: _State) -> str | None:
+    src = _media_src(code, _AUDIO_EXT)
+    if not src:
+        return None
+    name = PurePosixPath(unquote(urlsplit(src).path)).name or src
+    flags = "".join(f" {f}" for f in ("loop", "autoplay", "muted") if _on(code, f))
+    return (
+        f'<audio class="wp-audio-shortcode" controls preload="none"{flags} '
+        f'src="{_attr(src)}"><a href="{_attr(src)}">{html.escape(name)}</a></audio>'
+    )
+
+
+def _video(code: Shortcode, state: _State) -> str | None:
+    src = _media_src(code, _VIDEO_EXT)
+    if not src:
+        return None
+    size = ""
+    for dim in ("width", "height"):
+        value = code.atts.get(dim, "")
+        if value.isdigit():
+            size += f' {dim}="{value}"'
+    poster = code.atts.get("poster", "").strip()
+    poster_attr = f' poster="{_attr(poster)}"' if poster else ""
+    flags = "".join(f" {f}" for f in ("loop", "autoplay", "muted") if _on(code, f))
+    name = PurePosixPath(unquote(urlsplit(src).path)).name or src
+    return (
+        f'\n\n<div class="wp-video"><video class="wp-video-shortcode" controls '
+        f'preload="metadata"{size}{poster_attr}{flags} src="{_attr(src)}">'
+        f'<a href="{_attr(src)}">{html.escape(name)}</a></video></div>\n\n'
+    )
+
+
+def _on(code: Shortcode, flag: str) -> bool:
+    return code.atts.get(flag, "").lower() in ("1", "on", "true", "yes")
+
+
+def _playlist(code: Shortcode, state: _State) -> str | None:
+    kind = "video" if code.atts.get("type", "audio") == "video" else "audio"
+    ids = _ids(code.atts.get("ids", "") or code.atts.get("include", ""))
+    site = state.site
+    if ids:
+        tracks = [site.attachments[i] for i in ids if i in site.attachments]
+    else:
+        tracks = site.children(state.post_id, f"{kind}/")
+    if not tracks:
+        return None
+    items = "".join(
+        f'<li><figure><{kind} controls preload="none" src="{_attr(t.url)}">'
+        f'<a href="{_attr(t.url)}">{html.escape(t.title or t.url)}</a></{kind}>'
+        f"<figcaption>{html.escape(t.title or t.url)}</figcaption></figure></li>"
+        for t in tracks
+    )
+    return f'\n\n<ol class="wp-playlist wp-{kind}-playlist">{items}</ol>\n\n'
+
+
+def _embed(code: Shortcode, state: _State) -> str | None:
+    url = (code.content or "").strip()
+    if not url.startswith(("http://", "https://")) or any(c.isspace() for c in url):
+        return None
+    return f"\n\n<p>{embed_link(url)}</p>\n\n"
+
+
+def embed_link(url: str) -> str:
+    """Return the plain, styled link that stands for an embed (no iframe)."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    label = html.escape(host or url)
+    return (
+        f'<a class="embed-link" href="{_attr(url)}">{html.escape(url)}</a>'
+        f' <span class="embed-host">({label})</span>'
+    )
+
+
+_HANDLERS: dict[str, Callable[[Shortcode, _State], str | None]] = {
+    "caption": _caption,
+    "wp_caption": _caption,
+    "gallery": _gallery,
+    "audio": _audio,
+    "video": _video,
+    "playlist": _playlist,
+    "embed": _embed,
+}
+
+
+def is_oembed(url: str) -> bool:
+    """Whether WordPress would have embedded *url* (a known provider's host)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == h or host.endswith("." + h) for h in OEMBED_HOSTS)
+
+
+def _autoembed(soup: BeautifulSoup) -> None:
+    """Turn a provider URL alone on a line (or in a <p>) into a styled link."""
+    for node in list(soup.find_all(string=True)):
+        if isinstance(node, Comment) or node.find_parent(["a", "pre", "code"]):
+            continue
+        text = str(node)
+        if "http" not in text:
+            continue
+        pieces: list[str | Tag] = []
+        last = 0
+        for match in _URL_LINE.finditer(text):
+            url = match.group(1)
+            if not is_oembed(url):
+                continue
+            pieces.append(text[last : match.start(1)])
+            pieces.append(BeautifulSoup(embed_link(url), "html.parser"))
+            last = match.end(1)
+        if not pieces:
+            continue
+        pieces.append(text[last:])
+        for piece in pieces:
+            node.insert_before(piece)
+        node.extract()
+
+
+def _style(tag: Tag, rule: str) -> None:
+    current = (tag.get("style") or "").strip().rstrip(";")
+    tag["style"] = f"{current}; {rule}" if current else rule
+
+
+def modernise(soup: BeautifulSoup) -> None:
+    """Replace elements and attributes the HTML standard dropped."""
+    renames = {"tt": "code", "acronym": "abbr", "strike": "s"}
+    for tag in soup.find_all(["tt", "acronym", "strike", "big", "center", "font"]):
+        if tag.name in renames:
+            tag.name = renames[tag.name]
+        elif tag.name == "big":
+            tag.name = "span"
+            _style(tag, "font-size: larger")
+        elif tag.name == "center":
+            tag.name = "div"
+            _style(tag, "text-align: center")
+        else:
+            _font(tag)
+    for tag in soup.find_all(True):
+        _attributes(tag)
+
+
+def _font(tag: Tag) -> None:
+    tag.name = "span"
+    color = tag.attrs.pop("color", "")
+    face = tag.attrs.pop("face", "")
+    size = tag.attrs.pop("size", "").strip()
+    if re.fullmatch(r"#?[0-9A-Za-z]+", color or ""):
+        _style(tag, f"color: {color}")
+    if face and re.fullmatch(r"[\w ,'-]+", face):
+        _style(tag, f"font-family: {face}")
+    if size in _FONT_SIZES:
+        _style(tag, f"font-size: {_FONT_SIZES[size]}")
+
+
+_TEXT_ALIGN = {"left", "right", "center", "justify"}
+
+
+def _attributes(tag: Tag) -> None:
+    attrs = tag.attrs
+    align = attrs.get("align")
+    if align is not None and tag.name != "img":
+        del attrs["align"]
+        if align.lower() in _TEXT_ALIGN:
+            _style(tag, f"text-align: {align.lower()}")
+    if tag.name == "img":
+        _image_attributes(tag)
+    _size_attributes(tag)
+    for name, prop in (("bgcolor", "background-color"), ("valign", "vertical-align")):
+        value = attrs.pop(name, None)
+        if value and re.fullmatch(r"#?[0-9A-Za-z]+", value):
+            _style(tag, f"{prop}: {value}")
+    if tag.name == "table":
+        for name in ("cellpadding", "cellspacing", "frame", "rules", "summary"):
+            attrs.pop(name, None)
+        border = attrs.pop("border", None)
+        if border is not None and border.strip() not in ("", "0"):
+            attrs["border"] = "1"
+    if tag.name == "a" and "name" in attrs:
+        name = attrs.pop("name")
+        if "id" not in attrs and name and _token(name) == name:
+            attrs["id"] = name
+    cite = attrs.get("cite")
+    if cite is not None and not _is_url(cite):
+        del attrs["cite"]
+    if tag.name in ("ul", "ol", "li"):
+        attrs.pop("type", None)
+
+
+def _size_attributes(tag: Tag) -> None:
+    """Width and height must be whole pixels; other values move to CSS."""
+    for name in ("width", "height"):
+        value = (tag.attrs.get(name) or "").strip()
+        if name not in tag.attrs:
+            continue
+        if tag.name in ("img", "video", "iframe", "canvas"):
+            if not value.isdigit():
+                del tag.attrs[name]
+                if re.fullmatch(r"\d+(\.\d+)?(px|%)", value):
+                    _style(tag, f"{name}: {value}")
+        elif tag.name in ("td", "th", "table", "col"):
+            del tag.attrs[name]
+            if re.fullmatch(r"\d+(\.\d+)?(px|%)?", value):
+                unit = "" if value[-1] in "x%" else "px"
+                _style(tag, f"{name}: {value}{unit}")
+
+
+def _image_attributes(tag: Tag) -> None:
+    attrs = tag.attrs
+    align = (attrs.pop("align", "") or "").lower()
+    if align in ("left", "right", "center"):
+        classes = tag.get("class") or []
+        if f"align{align}" not in classes:
+            tag["class"] = [*classes, f"align{align}"]
+    elif align in ("top", "middle", "bottom"):
+        _style(tag, f"vertical-align: {align}")
+    border = attrs.pop("border", None)
+    if border and border.strip().isdigit():
+        _style(tag, f"border: {border.strip()}px solid")
+    for name, sides in (("hspace", "0 {v}px"), ("vspace", "{v}px 0")):
+        value = attrs.pop(name, None)
+        if value and value.strip().isdigit():
+            _style(tag, "margin: " + sides.format(v=value.strip()))
+    if "alt" not in attrs:
+        attrs["alt"] = ""
+
+
+def _is_url(value: str) -> bool:
+    value = value.strip()
+    if not value or any(c.isspace() for c in value):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https", "") and (
+        bool(parts.netloc) or value.startswith(("/", "#", "."))
+    )
+
+
+_URL_ATTRS = {
+    "img": ("src",),
+    "source": ("src",),
+    "audio": ("src",),
+    "video": ("src", "poster"),
+    "a": ("href",),
+}
+
+
+def _media(soup: BeautifulSoup, state: _State) -> None:
+    """Copy upload files in (``--uploads``) or count them as remote."""
+    for tag in soup.find_all(list(_URL_ATTRS)):
+        for name in _URL_ATTRS[tag.name]:
+            value = tag.get(name)
+            if value:
+                tag[name] = _local(value.strip(), state, link=tag.name == "a")
+        if tag.name in ("img", "source") and tag.get("srcset"):
+            entries = []
+            for entry in tag["srcset"].split(","):
+                parts = entry.split()
+                if parts:
+                    url = _local(parts[0], state, link=False, srcset=True)
+                    entries.append(" ".join([url, *parts[1:]]))
+            tag["srcset"] = ", ".join(entries)
+
+
+def _local(url: str, state: _State, *, link: bool, srcset: bool = False) -> str:
+    """Return the URL to write for *url*: a copied upload, a site path, or as it was."""
+    site = state.site
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    host = (parts.hostname or "").lower()
+    own = bool(site.host) and host == site.host
+    if UPLOADS_MARK in parts.path and (own or not host):
+        rel = unquote(parts.path.split(UPLOADS_MARK, 1)[1])
+        target = _copy(rel, state)
+        if target:
+            if srcset:
+                return f"/{STATIC_UPLOADS}/{rel}"
+            return "{static}/" + f"{STATIC_UPLOADS}/{rel}"
+        if state.count:
+            if site.uploads is not None:
+                site.media.missing.add(url)
+            if host:
+                site.media.remote[host] += 1
+                site.media.remote_urls.add(url)
+        return url
+    if own and link:
+        # A link to another page of the old blog: keep its path, which the
+        # redirect pages answer.
+        path = parts.path or "/"
+        return (
+            path
+            + (f"?{parts.query}" if parts.query else "")
+            + (f"#{parts.fragment}" if parts.fragment else "")
+        )
+    if host and not link and state.count:
+        site.media.remote[host] += 1
+        site.media.remote_urls.add(url)
+    return url
+
+
+def _copy(rel: str, state: _State) -> Path | None:
+    """Copy ``uploads/rel`` into the content folder once; None when it is missing."""
+    site = state.site
+    if site.uploads is None or site.content is None:
+        return None
+    relative = PurePosixPath(rel)
+    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+        return None
+    source = (site.uploads / relative).resolve()
+    if not source.is_relative_to(site.uploads.resolve()) or not source.is_file():
+        return None
+    target = site.content / STATIC_UPLOADS / relative
+    if not target.resolve().is_relative_to(site.content.resolve()):
+        return None
+    if not target.exists() or target.stat().st_size != source.stat().st_size:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    if state.count:
+        site.media.copied.add(str(relative))
+    return target
+
+
+__all__ = ["Attachment", "Converted", "MediaStats", "Site", "convert", "modernise"]
