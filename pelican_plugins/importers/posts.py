@@ -149,6 +149,11 @@ class PostWriter:
     def observe(self, item: WxrItem) -> None:
         """Remember what later items need: attachments, parents, terms."""
         if not _POST_ID.match(item.post_id or ""):
+            if item.post_type in ("post", "page", "attachment"):
+                self.stats.refused.append(
+                    f"item {item.title[:60]!r} (line {item.line}): wp:post_id"
+                    f" {item.post_id[:60]!r} is not digits; item refused"
+                )
             return
         if item.post_type == "attachment":
             url = item.attachment_url or item.guid
@@ -172,11 +177,7 @@ class PostWriter:
         ):
             return None
         if not _POST_ID.match(item.post_id or ""):
-            self.stats.refused.append(
-                f"{item.label}: wp:post_id {item.post_id[:40]!r} is not digits;"
-                " item refused"
-            )
-            return None
+            return None  # refused (and reported) by observe()
         is_page = item.post_type == "page"
         folder = self.content / ("pages" if is_page else "posts")
         slug, path = self._target(folder, derive_slug(item, self.settings), item)

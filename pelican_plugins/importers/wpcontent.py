@@ -608,6 +608,16 @@ def _image_attributes(tag: Tag) -> None:
             _style(tag, "margin: " + sides.format(v=value.strip()))
     if "alt" not in attrs:
         attrs["alt"] = ""
+    if (
+        attrs.get("srcset")
+        and "sizes" not in attrs
+        and re.search(r"\d+w\b", attrs["srcset"])
+    ):
+        # WordPress writes sizes at render time (wp_calculate_image_sizes).
+        width = (attrs.get("width") or "").strip()
+        attrs["sizes"] = (
+            f"(max-width: {width}px) 100vw, {width}px" if width.isdigit() else "100vw"
+        )
 
 
 def _is_url(value: str) -> bool:

@@ -57,6 +57,7 @@ SPEC = {
         types=(str,),
     ),
 }
+_NAME_MAX = 255
 _PATH = re.compile(r"/[^\s\"'<>\\]*\Z")
 
 
@@ -86,6 +87,8 @@ def output_file(output: Path, old: str) -> Path | None:
     relative = unquote(old).strip("/")
     if not relative or "\0" in relative:
         return None
+    if any(len(part.encode("utf-8")) > _NAME_MAX for part in relative.split("/")):
+        return None  # no file system stores such a name; the maps still redirect
     target = os.path.normpath(os.path.join(output, relative, "index.html"))
     if os.path.commonpath([output, target]) != str(output):
         return None
@@ -182,11 +185,14 @@ class RedirectsGenerator(Generator):
             return
         output = Path(os.path.realpath(self.output_path))
         template = self.get_template(options["REDIRECTS_TEMPLATE"])
-        written = []
         for redirect in redirects:
             path = output_file(output, redirect.old)
             if path is None:
-                logger.warning("redirects: %s leaves the output; skipped", redirect.old)
+                logger.warning(
+                    "redirects: no page can be written at %s (only the maps"
+                    " redirect it)",
+                    redirect.old,
+                )
                 continue
             if path.exists() and b'http-equiv="refresh"' not in path.read_bytes():
                 logger.warning(
@@ -201,8 +207,7 @@ class RedirectsGenerator(Generator):
                 self.context,
                 redirect=redirect,
             )
-            written.append(redirect)
-        _maps(output, written, options)
+        _maps(output, redirects, options)
 
 
 def _maps(output: Path, redirects: list[Redirect], options: dict[str, Any]) -> None:
