@@ -182,6 +182,16 @@ def test_metadata_summary_authors_categories_sticky_and_pages(migrated):
     assert "Tom Reyes" in post and ">tom<" not in post
     assert (output / "category/somatics/index.html").is_file()
     assert (output / "tag/breath-work/index.html").is_file()  # second category
+
+    # "Recent posts" lists the whole site's latest posts on every page, also on
+    # a tag page whose own posts are all from 2013.
+    def recent(path: Path) -> list[str]:
+        page = BeautifulSoup(path.read_text("utf-8"), "lxml")
+        return [a.get_text() for a in page.select("#recent-title + ul a")]
+
+    assert recent(output / "tag/content/index.html") == recent(output / "index.html")
+    assert "Caption & more" not in recent(output / "tag/content/index.html")
+    assert "Page not found" in (output / "404.html").read_text("utf-8")
     nested = output / "learn/method/details/index.html"
     assert nested.is_file()
     menu = BeautifulSoup(nested.read_text("utf-8"), "lxml").select(".site-nav a")
