@@ -99,6 +99,7 @@ def measure_posts(corpus: Path, runs: int) -> dict:
     """
     export = corpus / "export.xml"
     times: dict[str, list[float]] = {"responses": [], "posts": []}
+    cpus: dict[str, list[float]] = {"responses": [], "posts": []}
     settings = str(ROOT / "pelicanconf.py")
     for _ in range(runs):
         for mode in ("responses", "posts"):
@@ -112,15 +113,20 @@ def measure_posts(corpus: Path, runs: int) -> dict:
                     (content / "pages").mkdir()
                     extra = ("--posts", "--settings", settings)
                 db = Path(tmp) / "var" / "responses.sqlite3"
-                seconds, _, _, code = run_import(export, content, db, *extra)
+                seconds, cpu, _, code = run_import(export, content, db, *extra)
                 if code != 0:
                     raise SystemExit(f"{mode} import exited with {code}")
                 times[mode].append(seconds)
+                cpus[mode].append(cpu)
     medians = {k: statistics.median(v) for k, v in times.items()}
+    cpu_medians = {k: statistics.median(v) for k, v in cpus.items()}
     return {
         "responses_only_median_s": round(medians["responses"], 2),
         "with_posts_median_s": round(medians["posts"], 2),
         "ratio": round(medians["posts"] / medians["responses"], 2),
+        "responses_only_cpu_s": round(cpu_medians["responses"], 2),
+        "with_posts_cpu_s": round(cpu_medians["posts"], 2),
+        "cpu_ratio": round(cpu_medians["posts"] / cpu_medians["responses"], 2),
         "runs": runs,
     }
 
@@ -152,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
             f" {row['runs']} runs:"
             f" responses-only median {row['responses_only_median_s']} s, with --posts"
             f" median {row['with_posts_median_s']} s, ratio {row['ratio']}"
+            f" (CPU {row['responses_only_cpu_s']} s vs {row['with_posts_cpu_s']} s,"
+            f" ratio {row['cpu_ratio']})"
         )
         if args.json:
             args.json.write_text(json.dumps(row, indent=2) + "\n", "utf-8")

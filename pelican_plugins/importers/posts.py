@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 import html
 import json
+import os
 from pathlib import Path
 import re
 from typing import Any
@@ -142,7 +143,11 @@ class PostWriter:
         self.stats = report.posts = PostStats(site=self.site)
         self.pending: list[_Pending] = []
         self.items: dict[str, WxrItem] = {}
-        self.claimed: dict[str, str] = {}
+        self.reader: WxrReader | None = None
+        #: URLs already served (existing content, then each written item).
+        self.taken: dict[str, str] | None = None
+        self.base = ""
+        self.term_names: dict[tuple[str, str], str] = {}
 
     # -- while the export streams -------------------------------------------
 
@@ -197,7 +202,11 @@ class PostWriter:
             wp_post_id=item.post_id,
         )
         self.index.add(article)
-        self.pending.append(_Pending(_light(item), slug, path, is_page))
+        pending = _Pending(_light(item), slug, path, is_page)
+        if self._ready(pending):
+            self._emit(pending)
+        else:
+            self.pending.append(pending)
         return article
 
     def _target(self, folder: Path, slug: str, item: WxrItem) -> tuple[str, Path]:
@@ -216,45 +225,75 @@ class PostWriter:
 
     # -- at the end ---------------------------------------------------------
 
-    def finish(self, reader: WxrReader | None) -> None:
-        """Write every claimed post and page, then the redirects of the export."""
+    def start(self, reader: WxrReader) -> None:
+        """Know the export being read (its site URL and authors)."""
+        self.reader = reader
+
+    def _ready(self, pending: _Pending) -> bool:
+        """Whether *pending* can be written now, while the export still streams.
+
+        Pages wait for their parents, and galleries and playlists for the
+        attachments, which may come later in the file. Writing the others at
+        once overlaps the work with the store's disk writes.
+        """
+        content = pending.item.content
+        return (
+            not pending.is_page
+            and "[gallery" not in content
+            and ("[playlist" not in content)
+        )
+
+    def _emit(self, pending: _Pending) -> None:
+        """Convert and write one claimed post or page."""
+        reader = self.reader
+        if self.taken is None:
+            self.taken = self._existing_urls()
+            self.site.host = _host(reader.site if reader else "")
+            self.base = urlsplit(reader.site).path if reader else ""
+        item = pending.item
         authors = reader.authors if reader else {}
-        self.site.host = _host(reader.site if reader else "")
-        base = urlsplit(reader.site).path if reader else ""
-        taken = self._existing_urls()
-        entries: list[dict[str, str]] = []
-        term_names: dict[tuple[str, str], str] = {}
-        for pending in sorted(self.pending, key=lambda p: _int(p.item.post_id)):
-            item = pending.item
-            meta = self._metadata(pending, authors, base, term_names)
-            url = meta.pop("_url")
-            other = taken.get(url.rstrip("/"))
-            if other:
-                self.stats.refused.append(
-                    f"{item.label}: its URL {url} is already {other}; not written"
-                )
-                continue
-            taken[url.rstrip("/")] = f"{item.label}"
-            converted = convert(item.content, item.post_id, item.excerpt, self.site)
-            if converted.nextpage:
-                self.stats.nextpage.append(
-                    f"{item.label}: {converted.nextpage} <!--nextpage--> removed"
-                )
-            if converted.summary:
-                meta["summary"] = meta_line(converted.summary)
-            atomic.write_text(
-                pending.path,
+        meta = self._metadata(pending, authors, self.base, self.term_names)
+        url = meta.pop("_url")
+        other = self.taken.get(url.rstrip("/"))
+        if other:
+            self.stats.refused.append(
+                f"{item.label}: its URL {url} is already {other}; not written"
+            )
+            return
+        self.taken[url.rstrip("/")] = f"{item.label}"
+        converted = convert(item.content, item.post_id, item.excerpt, self.site)
+        if converted.nextpage:
+            self.stats.nextpage.append(
+                f"{item.label}: {converted.nextpage} <!--nextpage--> removed"
+            )
+        if converted.summary:
+            meta["summary"] = meta_line(converted.summary)
+        # Bulk mode: one os.sync() after the last file, not two fsyncs each.
+        atomic.write_bytes(
+            pending.path,
+            (
                 _document(plain_title(item.title) or pending.slug, meta)
                 + converted.body
-                + "</body>\n</html>\n",
-            )
-            rel = str(pending.path.relative_to(self.content))
-            self.report.posts_written.append(rel)
-            if meta["status"] == "draft":
-                self.stats.drafts.append(rel)
-            (self.stats.pages if pending.is_page else self.stats.posts).append(rel)
-        entries += self._attachment_redirects(base)
-        entries += self._term_redirects(reader, base, term_names)
+                + "</body>\n</html>\n"
+            ).encode("utf-8"),
+            sync=False,
+        )
+        rel = str(pending.path.relative_to(self.content))
+        self.report.posts_written.append(rel)
+        if meta["status"] == "draft":
+            self.stats.drafts.append(rel)
+        (self.stats.pages if pending.is_page else self.stats.posts).append(rel)
+
+    def finish(self, reader: WxrReader | None) -> None:
+        """Write the posts and pages still waiting, then the export's redirects."""
+        self.reader = reader or self.reader
+        for pending in sorted(self.pending, key=lambda p: _int(p.item.post_id)):
+            self._emit(pending)
+        self.pending = []
+        os.sync()
+        base = urlsplit(reader.site).path if reader else ""
+        entries = self._attachment_redirects(base)
+        entries += self._term_redirects(reader, base, self.term_names)
         self._write_redirects(entries)
 
     def _existing_urls(self) -> dict[str, str]:
@@ -294,7 +333,7 @@ class PostWriter:
             meta["modified"] = f"{modified:%Y-%m-%d %H:%M}"
         meta["slug"] = slug
         category = self._terms(pending, meta, term_names)
-        display = meta_line(authors.get(item.creator, ""))
+        display = meta_line(authors.get(item.creator.lower(), ""))
         if display and "@" not in display:
             meta["author"] = display
         elif item.creator:

@@ -65,6 +65,8 @@ class WordPressImporter:
     def responses(self, source: BinaryIO) -> Iterator[Response]:
         """Yield every response of the export, one item at a time."""
         self.reader = reader = WxrReader(source)
+        if self.writer is not None:
+            self.writer.start(reader)
         site = ""
         for item in reader:
             site = site or site_id(reader.site)

@@ -20,7 +20,7 @@ import re
 import shutil
 from urllib.parse import unquote, urlsplit
 
-from bs4 import BeautifulSoup, Comment, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from pelican_plugins.importers.shortcodes import Shortcode, tokenize
 from pelican_plugins.importers.wpautop import wpautop
@@ -166,8 +166,8 @@ def convert(raw: str, post_id: str, excerpt: str, site: Site) -> Converted:
     body = _render(teaser, blocks, state)
     summary = None
     if more:
+        summary = body  # the teaser, as the listings show it
         body += f'\n<span id="more-{post_id}"></span>\n' + _render(rest, blocks, state)
-        summary = _render(teaser, blocks, _State(post_id, site, count=False))
     if excerpt.strip():
         summary = _render_excerpt(excerpt)
     return Converted(body=body.strip() + "\n", summary=summary, nextpage=len(pages) - 1)
@@ -235,15 +235,31 @@ def _render(text: str, blocks: bool, state: _State) -> str:
             parts.append(part)
     expanded = "".join(parts)
     soup = BeautifulSoup(expanded, "html.parser")
-    for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        if node.strip().startswith(("wp:", "/wp:")):
-            node.extract()
-    _autoembed(soup)
-    modernise(soup)  # first, so a <center> turned <div> is a block for wpautop
+    tags, texts, blocks_comments = _walk(soup)
+    for node in blocks_comments:
+        node.extract()
+    _autoembed(texts)
+    modernise(soup, tags)  # first, so a <center> turned <div> is a block for wpautop
     if not blocks:
         wpautop(soup)
-    _media(soup, state)
+    _media(tags, state)
     return str(soup)
+
+
+def _walk(soup: BeautifulSoup) -> tuple[list[Tag], list[NavigableString], list]:
+    """One walk over the tree: elements, texts holding a URL, block comments."""
+    tags: list[Tag] = []
+    texts: list[NavigableString] = []
+    comments: list[Comment] = []
+    for node in soup.descendants:
+        if isinstance(node, Tag):
+            tags.append(node)
+        elif isinstance(node, Comment):
+            if node.strip().startswith(("wp:", "/wp:")):
+                comments.append(node)
+        elif "http" in node:
+            texts.append(node)
+    return tags, texts, comments
 
 
 def unknown_shortcodes(text: str) -> Counter[str]:
@@ -477,14 +493,12 @@ def is_oembed(url: str) -> bool:
     return any(host == h or host.endswith("." + h) for h in OEMBED_HOSTS)
 
 
-def _autoembed(soup: BeautifulSoup) -> None:
+def _autoembed(texts: list[NavigableString]) -> None:
     """Turn a provider URL alone on a line (or in a <p>) into a styled link."""
-    for node in list(soup.find_all(string=True)):
-        if isinstance(node, Comment) or node.find_parent(["a", "pre", "code"]):
+    for node in texts:
+        if not _URL_LINE.search(node) or node.find_parent(["a", "pre", "code"]):
             continue
         text = str(node)
-        if "http" not in text:
-            continue
         pieces: list[str | Tag] = []
         last = 0
         for match in _URL_LINE.finditer(text):
@@ -507,10 +521,20 @@ def _style(tag: Tag, rule: str) -> None:
     tag["style"] = f"{current}; {rule}" if current else rule
 
 
-def modernise(soup: BeautifulSoup) -> None:
-    """Replace elements and attributes the HTML standard dropped."""
+_OBSOLETE = frozenset({"tt", "acronym", "strike", "big", "center", "font"})
+
+
+def modernise(soup: BeautifulSoup, tags: list[Tag] | None = None) -> None:
+    """Replace elements and attributes the HTML standard dropped.
+
+    *tags* is every element of *soup* when the caller has walked it already.
+    """
     renames = {"tt": "code", "acronym": "abbr", "strike": "s"}
-    for tag in soup.find_all(["tt", "acronym", "strike", "big", "center", "font"]):
+    if tags is None:
+        tags = soup.find_all(True)
+    for tag in tags:
+        if tag.name not in _OBSOLETE:
+            continue
         if tag.name in renames:
             tag.name = renames[tag.name]
         elif tag.name == "big":
@@ -521,8 +545,9 @@ def modernise(soup: BeautifulSoup) -> None:
             _style(tag, "text-align: center")
         else:
             _font(tag)
-    for tag in soup.find_all(True):
-        _attributes(tag)
+    for tag in tags:
+        if tag.attrs or tag.name == "img":
+            _attributes(tag)
 
 
 def _font(tag: Tag) -> None:
@@ -642,9 +667,11 @@ _URL_ATTRS = {
 }
 
 
-def _media(soup: BeautifulSoup, state: _State) -> None:
+def _media(tags: list[Tag], state: _State) -> None:
     """Copy upload files in (``--uploads``) or count them as remote."""
-    for tag in soup.find_all(list(_URL_ATTRS)):
+    for tag in tags:
+        if tag.name not in _URL_ATTRS:
+            continue
         for name in _URL_ATTRS[tag.name]:
             value = tag.get(name)
             if value:

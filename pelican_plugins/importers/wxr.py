@@ -203,7 +203,7 @@ def _channel_record(node: Node, reader: WxrReader) -> None:
         login = node.get("wp:author_login")
         display = node.get("wp:author_display_name")
         if login:
-            reader.authors[login] = display
+            reader.authors[login.lower()] = display  # logins ignore case
     elif node.tag == "wp:category":
         nicename = node.get("wp:category_nicename")
         if nicename:
