@@ -18,12 +18,15 @@ import html
 from pathlib import Path, PurePosixPath
 import re
 import shutil
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from lxml import etree
+import lxml.html
 
 from pelican_plugins.importers.shortcodes import Shortcode, tokenize
-from pelican_plugins.importers.wpautop import wpautop
+from pelican_plugins.importers.wpautop import BLOCKS, VERBATIM, wpautop
 
 #: Core shortcodes that become HTML (``wp_caption`` is the old name of caption).
 CONVERTED = frozenset(
@@ -158,6 +161,9 @@ class Converted:
 def convert(raw: str, post_id: str, excerpt: str, site: Site) -> Converted:
     """Render *raw* post content the way WordPress showed it."""
     text = (raw or "").replace("\r\n", "\n").replace("\r", "\n")
+    if finished(text, site):
+        summary = _render_excerpt(excerpt) if excerpt.strip() else None
+        return Converted(body=text.strip() + "\n", summary=summary, nextpage=0)
     blocks = "<!-- wp:" in text
     pages = text.split("<!--nextpage-->")
     text = "\n\n".join(pages)
@@ -171,6 +177,77 @@ def convert(raw: str, post_id: str, excerpt: str, site: Site) -> Converted:
     if excerpt.strip():
         summary = _render_excerpt(excerpt)
     return Converted(body=body.strip() + "\n", summary=summary, nextpage=len(pages) - 1)
+
+
+_CHANGED_ATTRS = frozenset(
+    {
+        "align",
+        "border",
+        "hspace",
+        "vspace",
+        "bgcolor",
+        "valign",
+        "cellpadding",
+        "cellspacing",
+        "frame",
+        "rules",
+        "summary",
+        "cite",
+        "name",
+        "type",
+        "color",
+        "face",
+    }
+)
+
+
+def finished(text: str, site: Site) -> bool:
+    """Whether *text* is already the HTML WordPress showed, so it passes as is.
+
+    True when no step would change it: no shortcode, comment or URL text, no
+    loose or multi-line text for wpautop, no obsolete element or attribute, no
+    image needing ``alt`` or ``sizes``, no link to the old site or its uploads.
+    A cheap check with lxml's C parser, so clean HTML skips the slower tree.
+    """
+    if not text.strip() or "[" in text or "<!--" in text:
+        return False
+    try:
+        parts = lxml.html.fragments_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return False
+    for part in parts:
+        if isinstance(part, str) or not isinstance(part.tag, str):
+            return False
+        if part.tag not in BLOCKS or (part.tail or "").strip():
+            return False
+        for element in part.iter():
+            if not isinstance(element.tag, str) or not _element_finished(element, site):
+                return False
+    return True
+
+
+def _element_finished(element: Any, site: Site) -> bool:
+    if element.tag in _OBSOLETE or _CHANGED_ATTRS.intersection(element.attrib):
+        return False
+    verbatim = element.tag in VERBATIM or any(
+        a.tag in VERBATIM for a in element.iterancestors()
+    )
+    for text in (element.text, element.tail):
+        if text and not verbatim and ("http" in text or "\n" in text.strip()):
+            return False
+    if element.tag == "img" and (
+        "alt" not in element.attrib or "srcset" in element.attrib
+    ):
+        return False
+    for name in ("src", "href", "poster", "width", "height"):
+        value = element.attrib.get(name)
+        if value is None:
+            continue
+        if name in ("width", "height") and not value.strip().isdigit():
+            return False
+        if UPLOADS_MARK in value or (site.host and site.host in value):
+            return False
+    return True
 
 
 def _split_more(text: str) -> tuple[str, bool, str]:

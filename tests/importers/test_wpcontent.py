@@ -14,7 +14,10 @@ from pelican_plugins.importers.wpautop import wpautop
 from pelican_plugins.importers.wpcontent import (
     Attachment,
     Site,
+    _render,
+    _State,
     convert,
+    finished,
     is_oembed,
     modernise,
 )
@@ -208,3 +211,40 @@ def test_redirect_paths_stay_inside_the_output(tmp_path: Path):
     assert output_file(tmp_path, "/x/y/") == tmp_path / "x/y/index.html"
     assert output_file(tmp_path, "/" + "a" * 300 + "/") is None
     assert output_file(tmp_path, "/%2e%2e/%2e%2e/etc/") is None
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<h2>A</h2>\n<p>b <a href="/x/">c</a> &amp; d</p>',
+        '<p><img src="a.png" alt="x" width="10"></p>\n<ul>\n<li>one</li>\n</ul>',
+        "<pre>a\n\n  b</pre>",
+    ],
+)
+def test_finished_html_passes_unchanged_and_equals_the_full_path(html):
+    site = Site(host="old.example")
+    assert finished(html, site)
+    fast = convert(html, "1", "", site).body
+    assert fast == html + "\n"
+    slow = _render(html, False, _State("1", site))
+
+    def norm(text: str) -> str:
+        return BeautifulSoup(text, "html.parser").decode().strip()
+
+    assert norm(slow) == norm(fast)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "loose text",
+        "<p>a\nb</p>",
+        "<p><tt>x</tt></p>",
+        "<p>x</p> tail",
+        "<em>x</em>",
+        '<p><a href="https://old.example/x">y</a></p>',
+        "<p>https://vimeo.com/1</p>",
+    ],
+)
+def test_html_that_wordpress_would_change_takes_the_full_path(html):
+    assert not finished(html, Site(host="old.example"))
