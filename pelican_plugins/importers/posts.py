@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 import html
 import json
 import os
@@ -78,7 +79,9 @@ def meta_line(value: str) -> str:
 
 def plain_title(value: str) -> str:
     """Return a title as plain text (WordPress titles may hold entities and tags)."""
-    text = BeautifulSoup(value or "", "html.parser").get_text()
+    text = value or ""
+    if "<" in text:
+        text = BeautifulSoup(text, "html.parser").get_text()
     return meta_line(html.unescape(text))
 
 
@@ -328,9 +331,9 @@ class PostWriter:
         date = urls.post_date(item.date, item.date_gmt)
         if date is not None:
             meta["date"] = f"{date:%Y-%m-%d %H:%M}"
-        modified = urls.post_date(item.modified, item.modified_gmt)
-        if modified is not None and date is not None and modified > date:
-            meta["modified"] = f"{modified:%Y-%m-%d %H:%M}"
+        modified = _modified(item, date)
+        if modified:
+            meta["modified"] = modified
         meta["slug"] = slug
         category = self._terms(pending, meta, term_names)
         display = meta_line(authors.get(item.creator.lower(), ""))
@@ -502,6 +505,14 @@ def _document(title: str, meta: dict[str, str]) -> str:
         lines.append(f'<meta name="{name}" content="{html.escape(meta_line(value))}">')
     lines += ["</head>", "<body>", ""]
     return "\n".join(lines)
+
+
+def _modified(item: WxrItem, date: datetime | None) -> str:
+    """Return the ``Modified`` value: only a real date later than the post's own."""
+    if date is None or not item.modified or item.modified == item.date:
+        return ""
+    modified = urls.post_date(item.modified, item.modified_gmt)
+    return f"{modified:%Y-%m-%d %H:%M}" if modified and modified > date else ""
 
 
 def _public(item: WxrItem) -> bool:

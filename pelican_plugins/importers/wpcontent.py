@@ -220,34 +220,41 @@ def finished(text: str, site: Site) -> bool:
             return False
         if part.tag not in BLOCKS or (part.tail or "").strip():
             return False
-        for element in part.iter():
-            if not isinstance(element.tag, str) or not _element_finished(element, site):
-                return False
+        if not _tree_finished(part, site, verbatim=False):
+            return False
     return True
 
 
-def _element_finished(element: Any, site: Site) -> bool:
+def _tree_finished(element: Any, site: Site, *, verbatim: bool) -> bool:
+    """Check *element* and its subtree (text in pre, script… is left alone)."""
+    if not isinstance(element.tag, str):
+        return False  # a comment or processing instruction
     if element.tag in _OBSOLETE or _CHANGED_ATTRS.intersection(element.attrib):
         return False
-    verbatim = element.tag in VERBATIM or any(
-        a.tag in VERBATIM for a in element.iterancestors()
-    )
+    verbatim = verbatim or element.tag in VERBATIM
     for text in (element.text, element.tail):
         if text and not verbatim and ("http" in text or "\n" in text.strip()):
             return False
-    if element.tag == "img" and (
-        "alt" not in element.attrib or "srcset" in element.attrib
+    image_done = element.tag != "img" or (
+        "alt" in element.attrib and "srcset" not in element.attrib
+    )
+    if not image_done or not all(
+        _url_finished(element, name, site) for name in _URL_CHECKED
     ):
         return False
-    for name in ("src", "href", "poster", "width", "height"):
-        value = element.attrib.get(name)
-        if value is None:
-            continue
-        if name in ("width", "height") and not value.strip().isdigit():
-            return False
-        if UPLOADS_MARK in value or (site.host and site.host in value):
-            return False
-    return True
+    return all(_tree_finished(child, site, verbatim=verbatim) for child in element)
+
+
+_URL_CHECKED = ("src", "href", "poster", "width", "height")
+
+
+def _url_finished(element: Any, name: str, site: Site) -> bool:
+    value = element.attrib.get(name)
+    if value is None:
+        return True
+    if name in ("width", "height"):
+        return value.strip().isdigit()
+    return UPLOADS_MARK not in value and not (site.host and site.host in value)
 
 
 def _split_more(text: str) -> tuple[str, bool, str]:
@@ -290,6 +297,9 @@ class _State:
 
 
 def _render_excerpt(excerpt: str) -> str:
+    text = excerpt.strip()
+    if not any(c in text for c in "<\n"):
+        return f"<p>{text}</p>"  # what wpautop makes of one line of text
     soup = BeautifulSoup(excerpt.replace("\r\n", "\n").strip(), "html.parser")
     wpautop(soup)
     modernise(soup)
