@@ -221,7 +221,9 @@ class PostWriter:
                 f"{item.label}: slug {slug!r} is taken; using {new}"
             )
             slug = new
-        path = (folder / f"{slug}.html").resolve()
+        # The content folder is resolved already and the slug is [a-z0-9-]:
+        # normalising the path is enough (no file system call per post).
+        path = Path(os.path.normpath(folder / f"{slug}.html"))
         if not path.is_relative_to(self.content):
             raise ValueError(f"{item.label}: {path} would leave the content folder")
         return slug, path

@@ -238,23 +238,20 @@ def _tree_finished(element: Any, site: Site, *, verbatim: bool) -> bool:
     image_done = element.tag != "img" or (
         "alt" in element.attrib and "srcset" not in element.attrib
     )
-    if not image_done or not all(
-        _url_finished(element, name, site) for name in _URL_CHECKED
-    ):
+    if not image_done or not _urls_finished(element.attrib, site):
         return False
     return all(_tree_finished(child, site, verbatim=verbatim) for child in element)
 
 
-_URL_CHECKED = ("src", "href", "poster", "width", "height")
-
-
-def _url_finished(element: Any, name: str, site: Site) -> bool:
-    value = element.attrib.get(name)
-    if value is None:
-        return True
-    if name in ("width", "height"):
-        return value.strip().isdigit()
-    return UPLOADS_MARK not in value and not (site.host and site.host in value)
+def _urls_finished(attrib: Any, site: Site) -> bool:
+    for name in ("width", "height"):
+        if name in attrib and not attrib[name].strip().isdigit():
+            return False
+    for name in ("src", "href", "poster"):
+        value = attrib.get(name)
+        if value and (UPLOADS_MARK in value or (site.host and site.host in value)):
+            return False
+    return True
 
 
 def _split_more(text: str) -> tuple[str, bool, str]:
