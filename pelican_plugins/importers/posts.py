@@ -21,6 +21,7 @@ parent pages of the whole export are known.
 from __future__ import annotations
 
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 import html
@@ -151,6 +152,8 @@ class PostWriter:
         self.taken: dict[str, str] | None = None
         self.base = ""
         self.term_names: dict[tuple[str, str], str] = {}
+        self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="posts")
+        self._writes: list[Future[None]] = []
 
     # -- while the export streams -------------------------------------------
 
@@ -273,15 +276,15 @@ class PostWriter:
             )
         if converted.summary:
             meta["summary"] = meta_line(converted.summary)
-        # Bulk mode: one os.sync() after the last file, not two fsyncs each.
-        atomic.write_bytes(
-            pending.path,
-            (
-                _document(plain_title(item.title) or pending.slug, meta)
-                + converted.body
-                + "</body>\n</html>\n"
-            ).encode("utf-8"),
-            sync=False,
+        data = (
+            _document(plain_title(item.title) or pending.slug, meta)
+            + converted.body
+            + "</body>\n</html>\n"
+        ).encode("utf-8")
+        # The file system work runs on its own thread while the export is still
+        # parsed; bulk mode: one os.sync() after the last file, no fsync each.
+        self._writes.append(
+            self._io.submit(atomic.write_bytes, pending.path, data, sync=False)
         )
         rel = str(pending.path.relative_to(self.content))
         self.report.posts_written.append(rel)
@@ -295,6 +298,10 @@ class PostWriter:
         for pending in sorted(self.pending, key=lambda p: _int(p.item.post_id)):
             self._emit(pending)
         self.pending = []
+        self._io.shutdown(wait=True)
+        for future in self._writes:
+            if (error := future.exception()) is not None:
+                self.report.fatal = f"cannot write a post: {error}"
         os.sync()
         base = urlsplit(reader.site).path if reader else ""
         entries = self._attachment_redirects(base)
