@@ -20,84 +20,28 @@ import re
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-BLOCKS = frozenset(
-    [
-        "table",
-        "thead",
-        "tfoot",
-        "caption",
-        "col",
-        "colgroup",
-        "tbody",
-        "tr",
-        "td",
-        "th",
-        "div",
-        "dl",
-        "dd",
-        "dt",
-        "ul",
-        "ol",
-        "li",
-        "pre",
-        "form",
-        "map",
-        "area",
-        "blockquote",
-        "address",
-        "style",
-        "p",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "hr",
-        "fieldset",
-        "legend",
-        "section",
-        "article",
-        "aside",
-        "hgroup",
-        "header",
-        "footer",
-        "nav",
-        "figure",
-        "figcaption",
-        "details",
-        "menu",
-        "summary",
-    ]
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_TABLES = frozenset({"table", "thead", "tfoot", "tbody", "tr", "colgroup"})
+_LISTS = frozenset({"ul", "ol", "dl"})
+#: WordPress's block tags ($allblocks in wpautop): never wrapped in <p>.
+BLOCKS = (
+    _HEADINGS
+    | _TABLES
+    | _LISTS
+    | {"caption", "col", "td", "th", "div", "dd", "dt", "li", "pre", "form", "map"}
+    | {"area", "blockquote", "address", "style", "p", "hr", "fieldset", "legend"}
+    | {"section", "article", "aside", "hgroup", "header", "footer", "nav"}
+    | {"figure", "figcaption", "details", "menu", "summary"}
 )
 #: Whose text wpautop never touches.
 VERBATIM = frozenset({"pre", "script", "style", "svg", "math", "textarea"})
 #: Blocks whose text may get paragraphs (the others hold only rows, items…).
-_NO_PARAGRAPHS = VERBATIM | frozenset(
-    [
-        "p",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "table",
-        "thead",
-        "tfoot",
-        "tbody",
-        "tr",
-        "colgroup",
-        "ul",
-        "ol",
-        "dl",
-        "hr",
-        "caption",
-        "figcaption",
-        "summary",
-        "legend",
-        "address",
-    ]
+_NO_PARAGRAPHS = (
+    VERBATIM
+    | _HEADINGS
+    | _TABLES
+    | _LISTS
+    | {"p", "hr", "caption", "figcaption", "summary", "legend", "address"}
 )
 #: Tags whose whitespace WordPress collapses instead of adding <br>.
 _COLLAPSE = frozenset({"audio", "video", "object", "select", "figure", "picture"})
