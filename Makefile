@@ -65,8 +65,8 @@ bench: $(STAMP) ## Time plain Pelican against this project on a generated corpus
 bench-instructions: $(STAMP) ## Count instructions (valgrind) of the bench variants over 3 hash seeds
 	$(BIN)/python bench/instructions.py $(BENCH_ARGS)
 
-import: $(STAMP) ## Import a WordPress export: make import WXR=export.xml [ARGS="--posts"]
-	@test -n "$(WXR)" || { echo 'usage: make import WXR=export.xml [ARGS="--posts"]'; exit 2; }
+import: $(STAMP) ## Import a WordPress export: make import WXR=export.xml [ARGS="--posts --uploads DIR"]
+	@test -n "$(WXR)" || { echo 'usage: make import WXR=export.xml [ARGS="--posts --uploads DIR"]'; exit 2; }
 	$(BIN)/python -m pelican_plugins.importers wordpress "$(WXR)" --content $(INPUTDIR) $(ARGS)
 
 update-golden: $(STAMP) ## Refresh the golden pages in tests/golden/

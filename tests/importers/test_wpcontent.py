@@ -248,3 +248,39 @@ def test_finished_html_passes_unchanged_and_equals_the_full_path(html):
 )
 def test_html_that_wordpress_would_change_takes_the_full_path(html):
     assert not finished(html, Site(host="old.example"))
+
+
+def test_video_playlist_and_embed_shortcodes_become_html5_media():
+    site = Site(
+        attachments={
+            "7": Attachment(
+                "7", "https://cdn.example/a.mp3", "Track A", "", "", "3", 0, "audio/mp3"
+            ),
+            "8": Attachment(
+                "8", "https://cdn.example/b.mp3", "Track B", "", "", "3", 1, "audio/mp3"
+            ),
+        }
+    )
+    raw = (
+        '[video width="640" height="360" mp4="https://cdn.example/v.mp4" '
+        'poster="https://cdn.example/p.jpg"][/video]\n\n'
+        '[playlist ids="8,7"]\n\n'
+        "[embed]https://vimeo.com/42[/embed]\n\n"
+        "[video]"
+    )
+    soup = BeautifulSoup(convert(raw, "3", "", site).body, "html.parser")
+    video = soup.find("video")
+    assert (video["src"], video["width"], video["poster"]) == (
+        "https://cdn.example/v.mp4",
+        "640",
+        "https://cdn.example/p.jpg",
+    )
+    assert video.has_attr("controls")
+    tracks = soup.select("ol.wp-playlist audio")
+    assert [t["src"] for t in tracks] == [
+        "https://cdn.example/b.mp3",
+        "https://cdn.example/a.mp3",
+    ]
+    assert soup.select_one("a.embed-link")["href"] == "https://vimeo.com/42"
+    assert "[video]" in soup.get_text()  # no source: left as written
+    assert site.left["video"] == 1 and site.converted["playlist"] == 1
