@@ -370,7 +370,7 @@ class PostWriter:
             old = urls.old_path(item.link, base)
             if old is None and item.link:
                 self.stats.unredirectable.append(f"{item.label}: {item.link}")
-            elif old and not urls.same_path(old, url):
+            elif old and old != "/" and not urls.same_path(old, url):
                 meta["old_urls"] = old
                 self.stats.redirects += 1
         meta["_url"] = url

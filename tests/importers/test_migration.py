@@ -21,6 +21,7 @@ from pelican_plugins.importers.articles import ArticleIndex
 from pelican_plugins.importers.cli import run
 from pelican_plugins.importers.urls import load_settings
 from tests.importers.migration import OLD_PATHS, SECRETS, export, migrate
+from tests.importers.wxrdoc import tree_bytes
 from tests.support import DEV_CONF, PUBLISH_CONF, build, serve
 
 SITEURL = "https://listeningback.example"
@@ -91,6 +92,12 @@ def test_no_private_text_drafts_or_email_in_any_output(migrated):
             for email in emails:
                 assert email not in data, (email, path)
     assert any("password-protected" in w for w in report.warnings)
+
+
+def test_the_import_is_deterministic(migrated, tmp_path):
+    content, _, _ = migrated
+    again, _ = migrate(tmp_path)
+    assert tree_bytes(again) == tree_bytes(content)
 
 
 def test_hostile_post_id_is_refused_and_about_page_is_untouched(migrated):
