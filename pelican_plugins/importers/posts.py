@@ -30,13 +30,13 @@ import os
 from pathlib import Path
 import re
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from bs4 import BeautifulSoup
 from pelican.utils import slugify
 
 from pelican_plugins import atomic
-from pelican_plugins.importers import urls
+from pelican_plugins.importers import phpdata, urls
 from pelican_plugins.importers.articles import Article, ArticleIndex
 from pelican_plugins.importers.report import Report
 from pelican_plugins.importers.wpcontent import (
@@ -177,6 +177,7 @@ class PostWriter:
                 parent=item.post_parent,
                 menu_order=_int(item.menu_order),
                 mime=_mime_of(url, item.postmeta),
+                sizes=_sizes(url, item.postmeta.get("_wp_attachment_metadata", "")),
             )
         if item.post_type in ("page", "post", "attachment"):
             self.items[item.post_id] = replace(item, comments=[], content="")
@@ -549,6 +550,26 @@ def _upload_rel(url: str) -> str | None:
     if "/wp-content/uploads/" in path:
         return unquote(path.split("/wp-content/uploads/", 1)[1])
     return None
+
+
+def _sizes(url: str, metadata: str) -> dict[str, str]:
+    """Map size names to the URLs of an image's resized copies (same folder)."""
+    if not metadata:
+        return {}
+    try:
+        data = phpdata.loads(metadata)
+    except ValueError:
+        return {}
+    sizes = data.get("sizes") if isinstance(data, dict) else None
+    if not isinstance(sizes, dict):
+        return {}
+    folder = url.rsplit("/", 1)[0]
+    found = {}
+    for name, size in sizes.items():
+        file = size.get("file") if isinstance(size, dict) else None
+        if isinstance(name, str) and isinstance(file, str) and "/" not in file:
+            found[name] = f"{folder}/{quote(file)}"
+    return found
 
 
 def _mime_of(url: str, postmeta: dict[str, str]) -> str:

@@ -115,6 +115,8 @@ class Attachment:
     parent: str
     menu_order: int
     mime: str
+    #: Resized copies by size name (``thumbnail``, ``medium``…), as URLs.
+    sizes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -449,7 +451,8 @@ def _gallery(code: Shortcode, state: _State) -> str | None:
     items = []
     for image in images:
         img = (
-            f'<img src="{_attr(image.url)}" alt="{_attr(image.alt)}" '
+            f'<img src="{_attr(image.sizes.get(size, image.url))}"'
+            f' alt="{_attr(image.alt)}" '
             f'class="attachment-{size} size-{size}" loading="lazy">'
         )
         if link != "none":

@@ -96,9 +96,18 @@ def post(
 
 def attachment(post_id: str, name: str, parent: str, file: str, caption: str) -> str:
     """An image attachment of *parent* with its alt text and caption."""
+    stem = file.rsplit("/", 1)[1].rsplit(".", 1)[0]
+    thumb = f"{stem}-150x150.png"
+    sizes = (
+        f'a:3:{{s:5:"width";i:400;s:4:"file";s:{len(file)}:"{file}";'
+        f's:5:"sizes";a:1:{{s:9:"thumbnail";a:3:{{s:4:"file";s:{len(thumb)}:"{thumb}";'
+        's:5:"width";i:150;s:6:"height";i:150;}}}'
+    )
     meta = (
         "<wp:postmeta><wp:meta_key>_wp_attachment_image_alt</wp:meta_key>"
         f"<wp:meta_value>{cdata('Alt of ' + name)}</wp:meta_value></wp:postmeta>"
+        "<wp:postmeta><wp:meta_key>_wp_attachment_metadata</wp:meta_key>"
+        f"<wp:meta_value>{cdata(sizes)}</wp:meta_value></wp:postmeta>"
     )
     return post(
         post_id,
@@ -297,6 +306,8 @@ def uploads(folder: Path) -> Path:
         "2013/01/photo-300x200.png": png(300, 200, (90, 130, 160)),
         "2013/02/one.png": png(400, 300, (200, 150, 90)),
         "2013/02/two.png": png(400, 300, (120, 170, 110)),
+        "2013/02/one-150x150.png": png(150, 150, (200, 150, 90)),
+        "2013/02/two-150x150.png": png(150, 150, (120, 170, 110)),
         "2014/03/breath.mp3": b"ID3\x03\x00\x00\x00\x00\x00\x00",
     }
     for name, data in files.items():

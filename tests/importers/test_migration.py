@@ -144,6 +144,14 @@ def test_no_raw_shortcode_and_wordpress_markup_converted(migrated):
     )
     items = gallery.select(".gallery.gallery-columns-2 figure.gallery-item img")
     assert [img["alt"] for img in items] == ["Alt of image-one", "Alt of image-two"]
+    # The gallery's size (thumbnail) is the resized copy named in the metadata,
+    # copied in from --uploads; the link goes to the full image.
+    uploads = f"{SITEURL}/wp-content/uploads/2013/02"
+    assert [img["src"] for img in items] == [
+        f"{uploads}/one-150x150.png",
+        f"{uploads}/two-150x150.png",
+    ]
+    assert items[0].parent["href"] == f"{uploads}/one.png"
     assert "<!-- wp:" not in str(gallery)
     media = BeautifulSoup(
         (output / "2014/03/media-post/index.html").read_text("utf-8"), "lxml"

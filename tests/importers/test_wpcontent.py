@@ -7,7 +7,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 import pytest
 
-from pelican_plugins.importers import urls
+from pelican_plugins.importers import phpdata, urls
 from pelican_plugins.importers.posts import cap_bytes, meta_line, plain_title
 from pelican_plugins.importers.shortcodes import Shortcode, parse_atts, tokenize
 from pelican_plugins.importers.wpautop import wpautop
@@ -284,3 +284,17 @@ def test_video_playlist_and_embed_shortcodes_become_html5_media():
     assert soup.select_one("a.embed-link")["href"] == "https://vimeo.com/42"
     assert "[video]" in soup.get_text()  # no source: left as written
     assert site.left["video"] == 1 and site.converted["playlist"] == 1
+
+
+def test_php_serialized_metadata_is_read_without_running_anything():
+    value = phpdata.loads(
+        'a:2:{s:4:"file";s:11:"2019/ü.jpg";s:5:"sizes";a:1:{s:5:"thumb";'
+        'a:2:{s:4:"file";s:5:"x.jpg";s:5:"width";i:150;}}}'
+    )
+    assert value == {
+        "file": "2019/ü.jpg",
+        "sizes": {"thumb": {"file": "x.jpg", "width": 150}},
+    }
+    for bad in ('O:8:"stdClass":0:{}', 's:9:"short";', "a:1:{" * 20, "i:1;junk"):
+        with pytest.raises(ValueError):
+            phpdata.loads(bad)
