@@ -190,6 +190,9 @@ def test_metadata_summary_authors_categories_sticky_and_pages(migrated):
     home = BeautifulSoup((output / "index.html").read_text("utf-8"), "lxml")
     titles = [a.get_text(strip=True) for a in home.select("main h2 a")]
     assert titles[0] == "Gallery post"  # sticky, though older than the rest
+    assert home.select_one("article.summary.sticky h2").get_text(strip=True) == (
+        "Gallery post"
+    )
     text = home.get_text()
     assert "A hand-written excerpt." in text
     assert "After the fold" not in text  # the more-tag ends the summary
