@@ -39,12 +39,8 @@ from pelican_plugins import atomic
 from pelican_plugins.importers import phpdata, urls
 from pelican_plugins.importers.articles import Article, ArticleIndex
 from pelican_plugins.importers.report import Report
-from pelican_plugins.importers.wpcontent import (
-    STATIC_UPLOADS,
-    Attachment,
-    Site,
-    convert,
-)
+from pelican_plugins.importers.wpcontent import convert
+from pelican_plugins.importers.wpmedia import STATIC_UPLOADS, Attachment, Site
 from pelican_plugins.importers.wxr import WxrItem, WxrReader
 
 WRITABLE_STATUSES = {"publish", "draft", "pending", "private", "future"}

@@ -1,8 +1,8 @@
 """WordPress's ``wpautop`` paragraphing, applied to a parsed tree.
 
 WordPress stores post text without ``<p>`` and adds paragraphs when it shows
-a post (REFERENCE.md §11.1). These rules are reproduced on a BeautifulSoup
-tree instead of WordPress's regular expressions:
+a post (``wpautop()`` in wp-includes/formatting.php). Its rules are reproduced
+on a BeautifulSoup tree instead of WordPress's regular expressions:
 
 - at the top level, text and inline elements between block elements form
   runs; each run is split on blank lines and every part with content becomes

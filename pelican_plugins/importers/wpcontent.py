@@ -1,6 +1,6 @@
 """WordPress post content turned into the HTML WordPress would have shown.
 
-The steps follow ``the_content`` (REFERENCE.md §11.1): the core shortcodes
+The steps follow WordPress's ``the_content`` filters: the core shortcodes
 (``caption``, ``gallery``, ``audio``, ``video``, ``playlist``, ``embed``) become
 plain HTML, a known oEmbed URL alone on a line becomes a styled link (no
 third-party iframe or script), Gutenberg block comments go and their markup
@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 import html
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 import re
-import shutil
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -27,6 +26,12 @@ import lxml.html
 
 from pelican_plugins.importers.shortcodes import Shortcode, tokenize
 from pelican_plugins.importers.wpautop import BLOCKS, VERBATIM, wpautop
+from pelican_plugins.importers.wpmarkup import CHANGED_ATTRS, OBSOLETE, modernise, token
+from pelican_plugins.importers.wpmedia import (
+    UPLOADS_MARK,
+    Site,
+    media,
+)
 
 #: Core shortcodes that become HTML (``wp_caption`` is the old name of caption).
 CONVERTED = frozenset(
@@ -90,65 +95,6 @@ _MIME = {
     "ogv": "video/ogg",
     "flv": "video/x-flv",
 }
-_FONT_SIZES = {
-    "1": "x-small",
-    "2": "small",
-    "3": "medium",
-    "4": "large",
-    "5": "x-large",
-    "6": "xx-large",
-    "7": "xxx-large",
-}
-UPLOADS_MARK = "/wp-content/uploads/"
-STATIC_UPLOADS = "wp-content/uploads"
-
-
-@dataclass(frozen=True, slots=True)
-class Attachment:
-    """One media item of the export, as galleries and playlists need it."""
-
-    post_id: str
-    url: str
-    title: str
-    caption: str
-    alt: str
-    parent: str
-    menu_order: int
-    mime: str
-    #: Resized copies by size name (``thumbnail``, ``medium``…), as URLs.
-    sizes: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class MediaStats:
-    """Media found in the bodies: copied files, missing files, remote hosts."""
-
-    copied: set[str] = field(default_factory=set)
-    missing: set[str] = field(default_factory=set)
-    remote: Counter[str] = field(default_factory=Counter)
-    remote_urls: set[str] = field(default_factory=set)
-
-
-@dataclass
-class Site:
-    """What conversion needs from the whole export and the command line."""
-
-    host: str = ""
-    attachments: dict[str, Attachment] = field(default_factory=dict)
-    uploads: Path | None = None
-    content: Path | None = None
-    media: MediaStats = field(default_factory=MediaStats)
-    converted: Counter[str] = field(default_factory=Counter)
-    left: Counter[str] = field(default_factory=Counter)
-
-    def children(self, post_id: str, kind: str = "image/") -> list[Attachment]:
-        """Return the attachments of a post, by menu order then id (gallery default)."""
-        found = [
-            a
-            for a in self.attachments.values()
-            if a.parent == post_id and a.mime.startswith(kind)
-        ]
-        return sorted(found, key=lambda a: (a.menu_order, int(a.post_id)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,28 +127,6 @@ def convert(raw: str, post_id: str, excerpt: str, site: Site) -> Converted:
     return Converted(body=body.strip() + "\n", summary=summary, nextpage=len(pages) - 1)
 
 
-_CHANGED_ATTRS = frozenset(
-    {
-        "align",
-        "border",
-        "hspace",
-        "vspace",
-        "bgcolor",
-        "valign",
-        "cellpadding",
-        "cellspacing",
-        "frame",
-        "rules",
-        "summary",
-        "cite",
-        "name",
-        "type",
-        "color",
-        "face",
-    }
-)
-
-
 def finished(text: str, site: Site) -> bool:
     """Whether *text* is already the HTML WordPress showed, so it passes as is.
 
@@ -231,7 +155,7 @@ def _tree_finished(element: Any, site: Site, *, verbatim: bool) -> bool:
     """Check *element* and its subtree (text in pre, script… is left alone)."""
     if not isinstance(element.tag, str):
         return False  # a comment or processing instruction
-    if element.tag in _OBSOLETE or _CHANGED_ATTRS.intersection(element.attrib):
+    if element.tag in OBSOLETE or CHANGED_ATTRS.intersection(element.attrib):
         return False
     verbatim = verbatim or element.tag in VERBATIM
     for text in (element.text, element.tail):
@@ -328,7 +252,7 @@ def _render(text: str, blocks: bool, state: _State) -> str:
     modernise(soup, tags)  # first, so a <center> turned <div> is a block for wpautop
     if not blocks:
         wpautop(soup)
-    _media(tags, state)
+    media(tags, state.site, state.count)
     return str(soup)
 
 
@@ -375,11 +299,6 @@ def _attr(value: str) -> str:
     return html.escape(value, quote=True)
 
 
-def _token(value: str) -> str:
-    """Return a value for an id or class: letters, digits, ``-`` and ``_`` only."""
-    return re.sub(r"[^A-Za-z0-9_-]+", "", value)
-
-
 def _caption(code: Shortcode, state: _State) -> str | None:
     content = code.content or ""
     soup = BeautifulSoup(content, "html.parser")
@@ -400,10 +319,10 @@ def _caption(code: Shortcode, state: _State) -> str | None:
         width = 0
     if width < 1 or not caption:
         return str(image)
-    align = _token(code.atts.get("align", "alignnone")) or "alignnone"
-    extra = " ".join(_token(c) for c in code.atts.get("class", "").split())
+    align = token(code.atts.get("align", "alignnone")) or "alignnone"
+    extra = " ".join(token(c) for c in code.atts.get("class", "").split())
     classes = " ".join(filter(None, ["wp-caption", align, extra]))
-    figure_id = _token(code.atts.get("id", ""))
+    figure_id = token(code.atts.get("id", ""))
     ids = ""
     if figure_id:
         figure_id = state.unique(figure_id)
@@ -444,7 +363,7 @@ def _gallery(code: Shortcode, state: _State) -> str | None:
         columns = max(1, min(9, int(code.atts.get("columns", "3"))))
     except ValueError:
         columns = 3
-    size = _token(code.atts.get("size", "thumbnail")) or "thumbnail"
+    size = token(code.atts.get("size", "thumbnail")) or "thumbnail"
     link = code.atts.get("link", "")
     state.galleries += 1
     gallery_id = state.unique(f"gallery-{state.galleries}")
@@ -468,7 +387,7 @@ def _gallery(code: Shortcode, state: _State) -> str | None:
             f"{caption}</figure>"
         )
     return (
-        f'\n\n<div id="{gallery_id}" class="gallery galleryid-{_token(state.post_id)} '
+        f'\n\n<div id="{gallery_id}" class="gallery galleryid-{token(state.post_id)} '
         f'gallery-columns-{columns} gallery-size-{size}">'
         + "".join(items)
         + "</div>\n\n"
@@ -603,234 +522,4 @@ def _autoembed(texts: list[NavigableString]) -> None:
         node.extract()
 
 
-def _style(tag: Tag, rule: str) -> None:
-    current = (tag.get("style") or "").strip().rstrip(";")
-    tag["style"] = f"{current}; {rule}" if current else rule
-
-
-_OBSOLETE = frozenset({"tt", "acronym", "strike", "big", "center", "font"})
-
-
-def modernise(soup: BeautifulSoup, tags: list[Tag] | None = None) -> None:
-    """Replace elements and attributes the HTML standard dropped.
-
-    *tags* is every element of *soup* when the caller has walked it already.
-    """
-    renames = {"tt": "code", "acronym": "abbr", "strike": "s"}
-    if tags is None:
-        tags = soup.find_all(True)
-    for tag in tags:
-        if tag.name not in _OBSOLETE:
-            continue
-        if tag.name in renames:
-            tag.name = renames[tag.name]
-        elif tag.name == "big":
-            tag.name = "span"
-            _style(tag, "font-size: larger")
-        elif tag.name == "center":
-            tag.name = "div"
-            _style(tag, "text-align: center")
-        else:
-            _font(tag)
-    for tag in tags:
-        if tag.attrs or tag.name == "img":
-            _attributes(tag)
-
-
-def _font(tag: Tag) -> None:
-    tag.name = "span"
-    color = tag.attrs.pop("color", "")
-    face = tag.attrs.pop("face", "")
-    size = tag.attrs.pop("size", "").strip()
-    if re.fullmatch(r"#?[0-9A-Za-z]+", color or ""):
-        _style(tag, f"color: {color}")
-    if face and re.fullmatch(r"[\w ,'-]+", face):
-        _style(tag, f"font-family: {face}")
-    if size in _FONT_SIZES:
-        _style(tag, f"font-size: {_FONT_SIZES[size]}")
-
-
-_TEXT_ALIGN = {"left", "right", "center", "justify"}
-
-
-def _attributes(tag: Tag) -> None:
-    attrs = tag.attrs
-    align = attrs.get("align")
-    if align is not None and tag.name != "img":
-        del attrs["align"]
-        if align.lower() in _TEXT_ALIGN:
-            _style(tag, f"text-align: {align.lower()}")
-    if tag.name == "img":
-        _image_attributes(tag)
-    _size_attributes(tag)
-    for name, prop in (("bgcolor", "background-color"), ("valign", "vertical-align")):
-        value = attrs.pop(name, None)
-        if value and re.fullmatch(r"#?[0-9A-Za-z]+", value):
-            _style(tag, f"{prop}: {value}")
-    if tag.name == "table":
-        for name in ("cellpadding", "cellspacing", "frame", "rules", "summary"):
-            attrs.pop(name, None)
-        border = attrs.pop("border", None)
-        if border is not None and border.strip() not in ("", "0"):
-            attrs["border"] = "1"
-    if tag.name == "a" and "name" in attrs:
-        name = attrs.pop("name")
-        if "id" not in attrs and name and _token(name) == name:
-            attrs["id"] = name
-    cite = attrs.get("cite")
-    if cite is not None and not _is_url(cite):
-        del attrs["cite"]
-    if tag.name in ("ul", "ol", "li"):
-        attrs.pop("type", None)
-
-
-def _size_attributes(tag: Tag) -> None:
-    """Width and height must be whole pixels; other values move to CSS."""
-    for name in ("width", "height"):
-        value = (tag.attrs.get(name) or "").strip()
-        if name not in tag.attrs:
-            continue
-        if tag.name in ("img", "video", "iframe", "canvas"):
-            if not value.isdigit():
-                del tag.attrs[name]
-                if re.fullmatch(r"\d+(\.\d+)?(px|%)", value):
-                    _style(tag, f"{name}: {value}")
-        elif tag.name in ("td", "th", "table", "col"):
-            del tag.attrs[name]
-            if re.fullmatch(r"\d+(\.\d+)?(px|%)?", value):
-                unit = "" if value[-1] in "x%" else "px"
-                _style(tag, f"{name}: {value}{unit}")
-
-
-def _image_attributes(tag: Tag) -> None:
-    attrs = tag.attrs
-    align = (attrs.pop("align", "") or "").lower()
-    if align in ("left", "right", "center"):
-        classes = tag.get("class") or []
-        if f"align{align}" not in classes:
-            tag["class"] = [*classes, f"align{align}"]
-    elif align in ("top", "middle", "bottom"):
-        _style(tag, f"vertical-align: {align}")
-    border = attrs.pop("border", None)
-    if border and border.strip().isdigit():
-        _style(tag, f"border: {border.strip()}px solid")
-    for name, sides in (("hspace", "0 {v}px"), ("vspace", "{v}px 0")):
-        value = attrs.pop(name, None)
-        if value and value.strip().isdigit():
-            _style(tag, "margin: " + sides.format(v=value.strip()))
-    if "alt" not in attrs:
-        attrs["alt"] = ""
-    if (
-        attrs.get("srcset")
-        and "sizes" not in attrs
-        and re.search(r"\d+w\b", attrs["srcset"])
-    ):
-        # WordPress writes sizes at render time (wp_calculate_image_sizes).
-        width = (attrs.get("width") or "").strip()
-        attrs["sizes"] = (
-            f"(max-width: {width}px) 100vw, {width}px" if width.isdigit() else "100vw"
-        )
-
-
-def _is_url(value: str) -> bool:
-    value = value.strip()
-    if not value or any(c.isspace() for c in value):
-        return False
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https", "") and (
-        bool(parts.netloc) or value.startswith(("/", "#", "."))
-    )
-
-
-_URL_ATTRS = {
-    "img": ("src",),
-    "source": ("src",),
-    "audio": ("src",),
-    "video": ("src", "poster"),
-    "a": ("href",),
-}
-
-
-def _media(tags: list[Tag], state: _State) -> None:
-    """Copy upload files in (``--uploads``) or count them as remote."""
-    for tag in tags:
-        if tag.name not in _URL_ATTRS:
-            continue
-        for name in _URL_ATTRS[tag.name]:
-            value = tag.get(name)
-            if value:
-                tag[name] = _local(value.strip(), state, link=tag.name == "a")
-        if tag.name in ("img", "source") and tag.get("srcset"):
-            entries = []
-            for entry in tag["srcset"].split(","):
-                parts = entry.split()
-                if parts:
-                    url = _local(parts[0], state, link=False, srcset=True)
-                    entries.append(" ".join([url, *parts[1:]]))
-            tag["srcset"] = ", ".join(entries)
-
-
-def _local(url: str, state: _State, *, link: bool, srcset: bool = False) -> str:
-    """Return the URL to write for *url*: a copied upload, a site path, or as it was."""
-    site = state.site
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    host = (parts.hostname or "").lower()
-    own = bool(site.host) and host == site.host
-    if UPLOADS_MARK in parts.path and (own or not host):
-        rel = unquote(parts.path.split(UPLOADS_MARK, 1)[1])
-        target = _copy(rel, state)
-        if target:
-            if srcset:
-                return f"/{STATIC_UPLOADS}/{rel}"
-            return "{static}/" + f"{STATIC_UPLOADS}/{rel}"
-        if state.count:
-            if site.uploads is not None:
-                site.media.missing.add(url)
-            if host:
-                site.media.remote[host] += 1
-                site.media.remote_urls.add(url)
-        return url
-    if own and link:
-        # A link to another page of the old blog: keep its path, which the
-        # redirect pages answer.
-        path = parts.path or "/"
-        return (
-            path
-            + (f"?{parts.query}" if parts.query else "")
-            + (f"#{parts.fragment}" if parts.fragment else "")
-        )
-    if host and not link and state.count:
-        site.media.remote[host] += 1
-        site.media.remote_urls.add(url)
-    return url
-
-
-def _copy(rel: str, state: _State) -> Path | None:
-    """Copy ``uploads/rel`` into the content folder once; None when it is missing."""
-    site = state.site
-    if site.uploads is None or site.content is None:
-        return None
-    relative = PurePosixPath(rel)
-    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
-        return None
-    source = (site.uploads / relative).resolve()
-    if not source.is_relative_to(site.uploads.resolve()) or not source.is_file():
-        return None
-    target = site.content / STATIC_UPLOADS / relative
-    if not target.resolve().is_relative_to(site.content.resolve()):
-        return None
-    if not target.exists() or target.stat().st_size != source.stat().st_size:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-    if state.count:
-        site.media.copied.add(str(relative))
-    return target
-
-
-__all__ = ["Attachment", "Converted", "MediaStats", "Site", "convert", "modernise"]
+__all__ = ["Converted", "convert", "finished", "is_oembed"]

@@ -12,15 +12,14 @@ from pelican_plugins.importers.posts import cap_bytes, meta_line, plain_title
 from pelican_plugins.importers.shortcodes import Shortcode, parse_atts, tokenize
 from pelican_plugins.importers.wpautop import wpautop
 from pelican_plugins.importers.wpcontent import (
-    Attachment,
-    Site,
     _render,
     _State,
     convert,
     finished,
     is_oembed,
-    modernise,
 )
+from pelican_plugins.importers.wpmarkup import modernise
+from pelican_plugins.importers.wpmedia import Attachment, Site
 from pelican_plugins.redirects import old_paths, output_file
 
 NAMES = {"caption", "gallery", "audio"}
