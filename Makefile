@@ -80,8 +80,8 @@ bench-instructions: $(STAMP) ## Count instructions (valgrind) of the bench varia
 bench-linkbacks: $(STAMP) ## Time the linkbacks sender: 1,000 targets on a 50 ms local server
 	$(BIN)/python bench/linkbacks.py $(BENCH_ARGS)
 
-import: $(STAMP) ## Import a WordPress export: make import WXR=export.xml [ARGS="--posts"]
-	@test -n "$(WXR)" || { echo 'usage: make import WXR=export.xml [ARGS="--posts"]'; exit 2; }
+import: $(STAMP) ## Import a WordPress export: make import WXR=export.xml [ARGS="--posts --uploads DIR"]
+	@test -n "$(WXR)" || { echo 'usage: make import WXR=export.xml [ARGS="--posts --uploads DIR"]'; exit 2; }
 	$(BIN)/python -m pelican_plugins.importers wordpress "$(WXR)" --content $(INPUTDIR) $(ARGS)
 
 moderate: $(STAMP) ## Moderate responses: make moderate ARGS="list" (approve ID, spam ID, ...)

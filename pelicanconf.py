@@ -17,7 +17,8 @@ OUTPUT_PATH = str(_ROOT / "output")
 THEME = str(_ROOT / "theme")
 ARTICLE_PATHS = ["posts"]
 PAGE_PATHS = ["pages"]
-STATIC_PATHS: list[str] = []
+# Media copied in by the WordPress importer (--uploads) keep their old paths.
+STATIC_PATHS: list[str] = ["wp-content"]
 ARTICLE_EXCLUDES = ["responses"]
 PAGE_EXCLUDES = ["responses"]
 
@@ -43,6 +44,8 @@ TAG_SAVE_AS = "tag/{slug}/index.html"
 AUTHOR_URL = "author/{slug}/"
 AUTHOR_SAVE_AS = "author/{slug}/index.html"
 ARCHIVES_SAVE_AS = "archives/index.html"
+# A real "not found" page (theme/templates/404.html); hosts serve it for 404s.
+DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404"]
 TAGS_SAVE_AS = "tags/index.html"
 CATEGORIES_SAVE_AS = "categories/index.html"
 AUTHORS_SAVE_AS = "authors/index.html"
@@ -107,6 +110,8 @@ PLUGINS = [
     "pelican_plugins.bookmarks",
     "pelican_plugins.responses",
     "pelican_plugins.linkbacks",
+    "pelican_plugins.listings",
+    "pelican_plugins.redirects",
 ]
 
 # The comment receiver (pelican_plugins.receiver): posts get the "Leave a Reply"

@@ -8,6 +8,7 @@ flat as the file grows.
 
 Usage: python bench/import_bench.py [--corpus /tmp/c5k] [--posts 5000]
        [--responses 10] [--small-posts 500] [--runs 3] [--json FILE]
+       python bench/import_bench.py --compare-posts [--small-posts 500] [--runs 5]
 """
 
 from __future__ import annotations
@@ -29,10 +30,12 @@ sys.path.insert(0, str(ROOT))
 from bench.corpus import generate  # noqa: E402
 
 
-def run_import(export: Path, content: Path, db: Path) -> tuple[float, float, int, int]:
+def run_import(
+    export: Path, content: Path, db: Path, *extra: str
+) -> tuple[float, float, int, int]:
     """Run one import subprocess: (wall s, CPU s, peak RSS in MB, exit code)."""
     args = [sys.executable, "-m", "pelican_plugins.importers", "wordpress"]
-    args += [str(export), "--content", str(content), "--db", str(db)]
+    args += [str(export), "--content", str(content), "--db", str(db), *extra]
     started = time.perf_counter()
     proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -86,6 +89,48 @@ def measure(corpus: Path, runs: int) -> dict:
     }
 
 
+def measure_posts(corpus: Path, runs: int) -> dict:
+    """Median wall time of a responses-only import and of a ``--posts`` import.
+
+    The responses-only import gets the corpus's posts (it only matches them);
+    the ``--posts`` import starts from an empty content folder, so it writes
+    every post as well (conversion, URLs, redirects). Runs alternate, so
+    machine noise hits both alike.
+    """
+    export = corpus / "export.xml"
+    times: dict[str, list[float]] = {"responses": [], "posts": []}
+    cpus: dict[str, list[float]] = {"responses": [], "posts": []}
+    settings = str(ROOT / "pelicanconf.py")
+    for _ in range(runs):
+        for mode in ("responses", "posts"):
+            with tempfile.TemporaryDirectory(prefix="import-bench-") as tmp:
+                content = Path(tmp) / "content"
+                extra: tuple[str, ...] = ()
+                if mode == "responses":
+                    shutil.copytree(corpus / "content", content)
+                else:
+                    (content / "posts").mkdir(parents=True)
+                    (content / "pages").mkdir()
+                    extra = ("--posts", "--settings", settings)
+                db = Path(tmp) / "var" / "responses.sqlite3"
+                seconds, cpu, _, code = run_import(export, content, db, *extra)
+                if code != 0:
+                    raise SystemExit(f"{mode} import exited with {code}")
+                times[mode].append(seconds)
+                cpus[mode].append(cpu)
+    medians = {k: statistics.median(v) for k, v in times.items()}
+    cpu_medians = {k: statistics.median(v) for k, v in cpus.items()}
+    return {
+        "responses_only_median_s": round(medians["responses"], 2),
+        "with_posts_median_s": round(medians["posts"], 2),
+        "ratio": round(medians["posts"] / medians["responses"], 2),
+        "responses_only_cpu_s": round(cpu_medians["responses"], 2),
+        "with_posts_cpu_s": round(cpu_medians["posts"], 2),
+        "cpu_ratio": round(cpu_medians["posts"] / cpu_medians["responses"], 2),
+        "runs": runs,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -95,7 +140,30 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--small-posts", type=int, default=500)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--json", type=Path)
+    ap.add_argument(
+        "--compare-posts",
+        action="store_true",
+        help="only compare a --posts import with a responses-only import"
+        " (small corpus; the issue's budget is 1.5x)",
+    )
     args = ap.parse_args(argv)
+    if args.compare_posts:
+        small_dir = args.corpus.with_name(
+            args.corpus.name + f"-small{args.small_posts}"
+        )
+        small = ensure_corpus(small_dir, args.small_posts, args.responses)
+        row = measure_posts(small, args.runs)
+        print(
+            f"{args.small_posts} posts x {args.responses} responses,"
+            f" {row['runs']} runs:"
+            f" responses-only median {row['responses_only_median_s']} s, with --posts"
+            f" median {row['with_posts_median_s']} s, ratio {row['ratio']}"
+            f" (CPU {row['responses_only_cpu_s']} s vs {row['with_posts_cpu_s']} s,"
+            f" ratio {row['cpu_ratio']})"
+        )
+        if args.json:
+            args.json.write_text(json.dumps(row, indent=2) + "\n", "utf-8")
+        return 0
     large = ensure_corpus(args.corpus, args.posts, args.responses)
     small_dir = args.corpus.with_name(args.corpus.name + f"-small{args.small_posts}")
     small = ensure_corpus(small_dir, args.small_posts, args.responses)

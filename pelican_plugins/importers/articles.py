@@ -6,8 +6,9 @@ lines, reST ``:key: value`` fields), so indexing thousands of posts is cheap.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from html.parser import HTMLParser
 from pathlib import Path
 import re
 from urllib.parse import unquote, urlsplit
@@ -15,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
-SOURCE_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown", ".rst"}
+SOURCE_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown", ".rst", ".html", ".htm"}
 _MD_META = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)\s*:\s?(.*)\Z")
 _RST_META = re.compile(r":([A-Za-z][A-Za-z0-9_-]*):\s*(.*)\Z")
 _HEAD_BYTES = 8192
@@ -35,6 +36,37 @@ class Article:
     is_page: bool
     public: bool
     wp_post_id: str | None
+    old_urls: tuple[str, ...] = field(default=())
+
+
+class _HtmlHead(HTMLParser):
+    """The ``<title>`` and ``<meta name content>`` of an HTML source file."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.meta: dict[str, str] = {}
+        self._title: list[str] | None = None
+        self.done = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        values = dict(attrs)
+        if tag == "meta" and values.get("name"):
+            self.meta.setdefault(values["name"].lower(), values.get("content") or "")
+        elif tag == "title":
+            self._title = []
+        elif tag == "body":
+            self.done = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title" and self._title is not None:
+            self.meta.setdefault("title", "".join(self._title).strip())
+            self._title = None
+        elif tag == "head":
+            self.done = True
+
+    def handle_data(self, data: str) -> None:
+        if self._title is not None:
+            self._title.append(data)
 
 
 def read_metadata(path: Path) -> dict[str, str]:
@@ -42,6 +74,10 @@ def read_metadata(path: Path) -> dict[str, str]:
     with path.open("rb") as fh:
         head = fh.read(_HEAD_BYTES).decode("utf-8", "replace")
     meta: dict[str, str] = {}
+    if path.suffix in (".html", ".htm"):
+        parser = _HtmlHead()
+        parser.feed(head)
+        return parser.meta
     lines = head.splitlines()
     if path.suffix == ".rst":
         if len(lines) > 1 and lines[1][:3] in ("===", "###", "---", "***", "~~~"):
@@ -106,7 +142,9 @@ class ArticleIndex:
             meta.get("title") or path.stem, regex_subs=SLUG_SUBS
         )
         date = _date(meta.get("date", ""))
-        if is_page:
+        if meta.get("url"):
+            url = url_path(meta["url"])
+        elif is_page:
             url = f"/{slug}/"
         elif date is not None:
             url = f"/{date:%Y}/{date:%m}/{slug}/"
@@ -121,6 +159,7 @@ class ArticleIndex:
             is_page=is_page,
             public=status not in HIDDEN_STATUSES,
             wp_post_id=meta.get("wp_post_id") or None,
+            old_urls=tuple(url_path(u) for u in meta.get("old_urls", "").split()),
         )
 
     def add(self, article: Article) -> None:
@@ -129,6 +168,9 @@ class ArticleIndex:
             self.by_wp_id.setdefault(article.wp_post_id, article)
         if article.url:
             self.by_url.setdefault(article.url, article)
+        for old in article.old_urls:
+            # Pingbacks and webmentions cite the post's old address.
+            self.by_url.setdefault(old, article)
         self.by_slug.setdefault(article.slug.lower(), []).append(article)
 
     def match(

@@ -33,6 +33,7 @@ from pelican_plugins.importers.disqus import DisqusImporter
 from pelican_plugins.importers.jf2 import Jf2Importer
 from pelican_plugins.importers.posts import PostWriter
 from pelican_plugins.importers.report import Report
+from pelican_plugins.importers.urls import load_settings
 from pelican_plugins.importers.wordpress import WordPressImporter
 from pelican_plugins.importers.xmlstream import Truncated
 from pelican_plugins.responses.model import Rejected, Response, validate
@@ -186,6 +187,8 @@ def run(  # noqa: PLR0917
     progress: Progress | None = None,
     batch_size: int = BATCH,
     fix_mojibake: bool = False,
+    settings: dict[str, Any] | None = None,
+    uploads: Path | None = None,
 ) -> Report:
     """Import *path* with the *kind* importer; the report says what happened."""
     report = Report(source=str(path))
@@ -208,7 +211,9 @@ def run(  # noqa: PLR0917
         return report
     index = ArticleIndex(content)
     writer = (
-        PostWriter(content, index, report) if posts and kind == "wordpress" else None
+        PostWriter(content, index, report, settings, uploads)
+        if posts and kind == "wordpress"
+        else None
     )
     importer = IMPORTERS[kind](index, report, writer)
     folder = responses_dir or content / "responses"
@@ -278,12 +283,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--posts",
         action="store_true",
-        help="also write WordPress posts/pages missing from CONTENT as Markdown",
+        help="also write WordPress posts/pages missing from CONTENT (as HTML)",
     )
     parser.add_argument(
         "--fix-mojibake",
         action="store_true",
         help="repair text that looks double-encoded (cafÃ© → café); raw text is kept",
+    )
+    parser.add_argument(
+        "--uploads",
+        type=Path,
+        default=None,
+        help="a copy of the old wp-content/uploads: referenced files are copied in",
+    )
+    parser.add_argument(
+        "--settings",
+        type=Path,
+        default=None,
+        help="the Pelican settings whose URL patterns the posts get"
+        " (default: pelicanconf.py when it exists)",
     )
     parser.add_argument(
         "--batch-size",
@@ -296,6 +314,19 @@ def main(argv: list[str] | None = None) -> int:
     if not args.file.is_file():
         console.print(f"Error: {args.file} is not a file", markup=False)
         return 2
+    settings = None
+    if args.posts:
+        if args.uploads is not None and not args.uploads.is_dir():
+            console.print(f"Error: --uploads {args.uploads} is not a folder")
+            return 2
+        conf = args.settings
+        if conf is None and Path("pelicanconf.py").is_file():
+            conf = Path("pelicanconf.py")
+        try:
+            settings = load_settings(conf)
+        except Exception as error:  # noqa: BLE001 - a broken settings file of any kind
+            console.print(f"Error: cannot read settings {conf}: {error}", markup=False)
+            return 2
     progress = Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -316,6 +347,8 @@ def main(argv: list[str] | None = None) -> int:
             progress,
             max(1, args.batch_size),
             args.fix_mojibake,
+            settings,
+            args.uploads,
         )
     report.render(console)
     return report.exit_code

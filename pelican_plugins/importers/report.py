@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
@@ -12,6 +13,9 @@ from rich.table import Table
 from pelican_plugins.importers.clean import Cleaner
 from pelican_plugins.importers.xmlstream import Broken
 from pelican_plugins.responses.store import MergeReport
+
+if TYPE_CHECKING:
+    from pelican_plugins.importers.posts import PostStats
 
 SHOWN = 20  # list at most this many lines of each kind
 
@@ -37,6 +41,7 @@ class Report:
     posts_written: list[str] = field(default_factory=list)
     fatal: str | None = None
     rejected: bool = False
+    posts: PostStats | None = None
 
     def add_parse(self, cleaner: Cleaner, broken: Iterable[Broken]) -> None:
         """Record the byte cleaner's repair total and every quarantined record."""
@@ -69,7 +74,8 @@ class Report:
         if self.rejected:
             return 2
         partial = self.quarantined or self.conflicts or self.dropped
-        return 1 if self.fatal or partial else 0
+        refused = self.posts is not None and self.posts.refused
+        return 1 if self.fatal or partial or refused else 0
 
     def table(self) -> Table:
         """Return the summary as a rich table."""
@@ -103,7 +109,9 @@ class Report:
                 "listed below; --fix-mojibake repairs it",
             )
         table.add_row("byte repairs", str(self.repair_count), "")
-        if self.posts_written:
+        if self.posts is not None:
+            _migration_rows(table, self.posts)
+        elif self.posts_written:
             table.add_row("posts/pages written", str(len(self.posts_written)), "")
         return table
 
@@ -127,6 +135,8 @@ class Report:
             ("Warnings", self.warnings),
             ("Written", self.posts_written),
         ]
+        if self.posts is not None:
+            sections += _migration_sections(self.posts)
         for title, lines in sections:
             if not lines:
                 continue
@@ -141,3 +151,51 @@ class Report:
             console.print(
                 f"Error: {self.fatal}", markup=False, highlight=False, soft_wrap=True
             )
+
+
+def _migration_rows(table: Table, stats: PostStats) -> None:
+    """Add the ``--posts`` rows: what was written, redirected, converted, copied."""
+    site = stats.site
+    media = site.media if site else None
+    table.add_row("posts written", str(len(stats.posts)), "")
+    table.add_row("pages written", str(len(stats.pages)), "")
+    table.add_row("  of them drafts", str(len(stats.drafts)), "not published")
+    table.add_row("items refused", str(len(stats.refused)), "see Refused")
+    table.add_row("redirects written", str(stats.redirects), "old URLs kept")
+    if site is not None:
+        converted = ", ".join(f"{k} {v}" for k, v in sorted(site.converted.items()))
+        left = ", ".join(f"{k} {v}" for k, v in sorted(site.left.items()))
+        table.add_row("shortcodes converted", str(site.converted.total()), converted)
+        table.add_row("shortcodes left as written", str(site.left.total()), left)
+    if media is not None:
+        table.add_row("media copied", str(len(media.copied)), "")
+        table.add_row("media missing", str(len(media.missing)), "see Missing media")
+        hosts = ", ".join(f"{h} {n}" for h, n in sorted(media.remote.items()))
+        table.add_row("remote media references", str(media.remote.total()), hosts)
+
+
+def _migration_sections(stats: PostStats) -> list[tuple[str, list[str]]]:
+    media = stats.site.media if stats.site else None
+    authors = [
+        f"{login}: {n} items; no display name in the export, the site's AUTHOR is used"
+        for login, n in sorted(stats.no_author.items())
+    ]
+    categories = (
+        [
+            (
+                f"{stats.several_categories} posts had several categories: the"
+                " first became the category, the others tags (docs/migration.md)"
+            )
+        ]
+        if stats.several_categories
+        else []
+    )
+    return [
+        ("Refused", stats.refused),
+        ("Not redirectable (query URLs)", stats.unredirectable),
+        ("Multi-page posts joined", stats.nextpage),
+        ("Authors", authors),
+        ("Categories", categories),
+        ("Missing media", sorted(media.missing) if media else []),
+        ("Remote media", sorted(media.remote_urls) if media else []),
+    ]

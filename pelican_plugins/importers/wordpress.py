@@ -74,10 +74,14 @@ class WordPressImporter:
     def responses(self, source: BinaryIO) -> Iterator[Response]:
         """Yield every response of the export, one item at a time."""
         self.reader = reader = WxrReader(source)
+        if self.writer is not None:
+            self.writer.start(reader)
         site = ""
         for item in reader:
             site = site or site_id(reader.site)
             self._log_repairs(item)
+            if self.writer is not None:
+                self.writer.observe(item)
             if item.skipped:
                 self.report.warnings.append(
                     f"{item.label}: {item.skipped} too deeply nested elements ignored"
@@ -93,6 +97,8 @@ class WordPressImporter:
             yield from self.item_responses(item, article, site)
         self._log_repairs(None)
         self.report.add_parse(reader.cleaner, reader.stream.broken)
+        if self.writer is not None:
+            self.writer.finish(reader)
 
     @property
     def broken(self) -> list[Broken]:

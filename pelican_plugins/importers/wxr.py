@@ -23,6 +23,8 @@ _KNOWN = {
     "http://wellformedweb.org/CommentAPI/": "wfw",
 }
 _VERSION = re.compile(r"\d+\.\d+\Z")
+#: Elements read whole: items, and the channel's authors and terms.
+_RECORDS = ("item", "wp:author", "wp:category", "wp:tag")
 
 
 def canonical(tag: str) -> str:
@@ -85,6 +87,11 @@ class WxrItem:
     end_line: int
     comments: list[WxrComment] = field(default_factory=list)
     skipped: int = 0
+    post_parent: str = "0"
+    menu_order: str = "0"
+    is_sticky: bool = False
+    attachment_url: str = ""
+    postmeta: dict[str, str] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -164,7 +171,54 @@ def item_from_node(node: Node) -> WxrItem:
     )
     item.comments = [_comment(c) for c in node.findall("wp:comment")]
     item.skipped = node.skipped
+    item.post_parent = node.get("wp:post_parent", "0")
+    item.menu_order = node.get("wp:menu_order", "0")
+    item.is_sticky = node.get("wp:is_sticky", "0") == "1"
+    item.attachment_url = node.get("wp:attachment_url")
+    for entry in node.findall("wp:postmeta"):
+        key = entry.get("wp:meta_key")
+        if key:
+            item.postmeta.setdefault(
+                key,
+                entry.find("wp:meta_value").text
+                if entry.find("wp:meta_value") is not None
+                else "",
+            )
     return item
+
+
+@dataclass(frozen=True, slots=True)
+class WxrTerm:
+    """A channel-level category or tag: slug (nicename), name and parent slug."""
+
+    taxonomy: str
+    nicename: str
+    name: str
+    parent: str
+
+
+def _channel_record(node: Node, reader: WxrReader) -> None:
+    """Keep the authors' display names and the terms' parents from the channel."""
+    if node.tag == "wp:author":
+        login = node.get("wp:author_login")
+        display = node.get("wp:author_display_name")
+        if login:
+            reader.authors[login.lower()] = display  # logins ignore case
+    elif node.tag == "wp:category":
+        nicename = node.get("wp:category_nicename")
+        if nicename:
+            reader.terms[("category", nicename)] = WxrTerm(
+                "category",
+                nicename,
+                node.get("wp:cat_name"),
+                node.get("wp:category_parent"),
+            )
+    elif node.tag == "wp:tag":
+        nicename = node.get("wp:tag_slug")
+        if nicename:
+            reader.terms[("post_tag", nicename)] = WxrTerm(
+                "post_tag", nicename, node.get("wp:tag_name"), ""
+            )
 
 
 def _label(node: Node) -> str:
@@ -180,10 +234,14 @@ class WxrReader:
     def __init__(self, source: BinaryIO) -> None:
         self.cleaner = Cleaner(source)
         self.stream = RecordStream(
-            self.cleaner.chunks(), canonical, {"item"}, b"</item>", _label
+            self.cleaner.chunks(), canonical, set(_RECORDS), b"</item>", _label
         )
         self.version = ""
         self.site = ""
+        #: Author login → display name, from the channel's ``<wp:author>``.
+        self.authors: dict[str, str] = {}
+        #: (taxonomy, nicename) → term, from the channel's categories and tags.
+        self.terms: dict[tuple[str, str], WxrTerm] = {}
 
     @staticmethod
     def detect(peek: bytes) -> bool:
@@ -222,5 +280,7 @@ class WxrReader:
                 checked = True
             if node.tag == "item":
                 yield item_from_node(node)
+            else:
+                _channel_record(node, self)
         if not checked:
             self._check_header()

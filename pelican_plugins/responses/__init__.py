@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 _ERRORS = "_RESPONSES_ERRORS"
 _OPTIONS = "_RESPONSES_OPTIONS"
+_USED = "_RESPONSES_USED"
 
 
 class ResponsesDataError(Exception):
@@ -57,6 +58,15 @@ def article_key(article: Any) -> str:
 
 def attach(generator: Any) -> None:
     """Attach ``article.responses`` to every published article and translation."""
+    _attach(generator, [*generator.articles, *generator.translations], first=True)
+
+
+def attach_pages(generator: Any) -> None:
+    """Attach ``page.responses`` the same way: pages have threads and feeds too."""
+    _attach(generator, [*generator.pages, *generator.translations], first=False)
+
+
+def _attach(generator: Any, contents: list[Any], *, first: bool) -> None:
     settings = generator.settings
     options = plugin_settings.load(settings)
     folder = Path(settings["PATH"]) / options["RESPONSES_DIR"]
@@ -68,9 +78,13 @@ def attach(generator: Any) -> None:
     site_url = settings.get("SITEURL") or ""
     # Shared with every generator's templates: pages advertise the endpoints too.
     generator.context["responses_endpoints"] = receiver
-    errors: list[str] = []
-    used: set[str] = set()
-    for article in [*generator.articles, *generator.translations]:
+    # Per-run state for the later signals: the articles pass starts it afresh.
+    if first or _USED not in settings:
+        settings[_ERRORS] = []
+        settings[_USED] = set()
+    errors: list[str] = settings[_ERRORS]
+    used: set[str] = settings[_USED]
+    for article in contents:
         try:
             key = article_key(article)
         except ValueError as error:
@@ -95,18 +109,20 @@ def attach(generator: Any) -> None:
             target=target_url(site_url, article.url),
             receiver=receiver,
         )
-    for stem in sorted(present - used):
-        logger.warning("responses: %s/%s.json matches no article", folder, stem)
-    # Per-run state for the later signals, replaced on every build.
-    settings[_ERRORS] = errors
+    if not first:
+        for stem in sorted(present - used):
+            logger.warning(
+                "responses: %s/%s.json matches no article or page", folder, stem
+            )
     settings[_OPTIONS] = options
 
 
-def on_articles_written(generator: Any, writer: Any) -> None:
-    """Write the responses feeds once the articles themselves are written."""
+def on_pages_written(generator: Any, writer: Any) -> None:
+    """Write the responses feeds once the articles and pages are written."""
     options = generator.settings.get(_OPTIONS)
     if options is not None:
-        write_feeds(generator.articles, options, generator.settings)
+        articles = generator.context.get("articles", [])
+        write_feeds([*articles, *generator.pages], options, generator.settings)
 
 
 def report(pelican: Any) -> None:
@@ -125,7 +141,8 @@ def register() -> None:
     if not any(isinstance(f, _DataErrorWithoutTraceback) for f in pelican_log.filters):
         pelican_log.addFilter(_DataErrorWithoutTraceback())
     signals.article_generator_finalized.connect(attach)
-    signals.article_writer_finalized.connect(on_articles_written)
+    signals.page_generator_finalized.connect(attach_pages)
+    signals.page_writer_finalized.connect(on_pages_written)
     signals.finalized.connect(report)
 
 

@@ -107,22 +107,27 @@ def test_posts_are_written_safely(tmp_path):  # A22, A23
     written = sorted(report.posts_written)
     assert written == sorted(
         [
-            "posts/new-one.md",
-            "posts/x.md",
-            "posts/output-evil-x.md",
-            "posts/etc-passwd.md",
-            "posts/ab.md",
-            "pages/page-7.md",
-            "posts/dup.md",
-            "posts/dup-9.md",
-            "posts/secret.md",
+            "posts/new-one.html",
+            "posts/x.html",
+            "posts/output-evil-x.html",
+            "posts/etc-passwd.html",
+            "posts/ab.html",
+            "pages/page-7.html",
+            "posts/dup.html",
+            "posts/dup-9.html",
+            "posts/secret.html",
         ]
     )
     assert set(tmp_path.parent.rglob("*")) - outside <= set(tmp_path.rglob("*"))
-    new = (content / "posts" / "new-one.md").read_text("utf-8")
-    assert new.startswith("Title: New one\nDate: 2020-01-02 10:00\nSlug: new-one\n")
-    assert "Status: published\nwp_post_id: 2\n\n<p>Body</p>\n" in new
-    assert "Status: draft" in (content / "posts" / "secret.md").read_text("utf-8")
+    new = (content / "posts" / "new-one.html").read_text("utf-8")
+    assert "<title>New one</title>" in new
+    assert '<meta name="date" content="2020-01-02 10:00">' in new
+    assert '<meta name="status" content="published">' in new
+    assert '<meta name="wp_post_id" content="2">' in new
+    assert "<body>\n<p>Body</p>\n</body>" in new
+    secret = (content / "posts" / "secret.html").read_text("utf-8")
+    assert '<meta name="status" content="draft">' in secret
+
     assert (
         (content / "posts" / "existing.md")
         .read_text("utf-8")

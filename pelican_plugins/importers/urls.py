@@ -1,0 +1,108 @@
+"""URLs and dates of imported posts, from the project's own Pelican settings.
+
+One function per rule: the importer never formats a URL pattern or parses a
+date itself. Pelican's content classes and URL wrappers apply the settings
+(``ARTICLE_URL``, ``PAGE_URL``, ``TAG_URL``…), and ``pelican.utils.get_date``
+reads the dates, so the build and the import cannot disagree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+from pelican.contents import Article, Page
+from pelican.settings import read_settings
+from pelican.urlwrappers import Category, Tag
+from pelican.utils import get_date
+
+Settings = dict[str, Any]
+
+
+def load_settings(path: Path | None) -> Settings:
+    """Read the project's settings file (Pelican's defaults when there is none)."""
+    if path is not None and not path.is_file():
+        raise FileNotFoundError(f"settings file {path} does not exist")
+    # Reading settings logs about paths that do not matter to an import.
+    logging.getLogger("pelican.settings").setLevel(logging.ERROR)
+    return read_settings(str(path) if path else None)
+
+
+def post_date(*candidates: str) -> datetime | None:
+    """Return the first candidate that Pelican's ``get_date`` accepts, or None."""
+    for value in candidates:
+        if value and value.strip() and not value.startswith("0000"):
+            try:
+                return get_date(value.strip())
+            except (ValueError, OverflowError):
+                continue
+    return None
+
+
+def article_url(settings: Settings, slug: str, date: datetime, category: str) -> str:
+    """Return the site path (``/2019/03/slug/``) Pelican gives this article."""
+    meta = {
+        "title": slug,
+        "slug": slug,
+        "date": date,
+        "category": Category(category or settings["DEFAULT_CATEGORY"], settings),
+    }
+    return "/" + Article("", metadata=meta, settings=settings).url
+
+
+def page_url(settings: Settings, slug: str) -> str:
+    """Return the site path Pelican gives a top-level page with this slug."""
+    return "/" + Page("", metadata={"title": slug, "slug": slug}, settings=settings).url
+
+
+def nested_page(parent_url: str, slug: str) -> tuple[str, str]:
+    """(URL, save_as) of a child page: its slug as a folder under its parent's URL."""
+    base = parent_url.strip("/")
+    url = f"{base}/{slug}/" if base else f"{slug}/"
+    return url, url + "index.html"
+
+
+def tag_url(settings: Settings, name: str) -> str:
+    """Return the site path of a tag's listing."""
+    return "/" + Tag(name, settings).url
+
+
+def tag_slug(settings: Settings, name: str) -> str:
+    """Return the slug Pelican gives a tag name (its own slug rules and settings)."""
+    return Tag(name, settings).slug
+
+
+def category_url(settings: Settings, name: str) -> str:
+    """Return the site path of a category's listing."""
+    return "/" + Category(name, settings).url
+
+
+def old_path(link: str, base: str = "") -> str | None:
+    """Return the path an old WordPress URL answered at, percent-encoded, or None.
+
+    Query URLs (``?p=12``, plain permalinks) cannot be answered by a static
+    file and give None. *base* is the old site's own path prefix.
+    """
+    try:
+        parts = urlsplit(link.strip())
+    except ValueError:
+        return None
+    if parts.query or not parts.path:
+        return None
+    path = unquote(parts.path)
+    if "\0" in path or any(seg in ("..", ".") for seg in path.split("/")):
+        return None
+    prefix = "/" + base.strip("/") if base.strip("/") else ""
+    if prefix and not path.startswith(prefix + "/"):
+        return None
+    path = path[len(prefix) :]
+    path = "/" + path.strip("/") + "/" if path.strip("/") else "/"
+    return quote(path, safe="/-._~!$&'()*+,;=:@")
+
+
+def same_path(old: str, new: str) -> bool:
+    """Whether an old path and a new site path name the same page."""
+    return unquote(old).rstrip("/") == unquote(new).rstrip("/")
