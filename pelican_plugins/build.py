@@ -19,14 +19,14 @@ first instead of racing it. See docs/security.md#the-build.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import contextlib
-import fcntl
 import os
 from pathlib import Path
 import shutil
 import sys
 import threading
+
+from pelican_plugins import lockfile
 
 USAGE = "usage: python -m pelican_plugins.build [PELICAN ARGS] -o OUTPUT"
 # Pelican options that keep a process running and write in place.
@@ -123,17 +123,12 @@ def prune(live: Path, keep: set[Path]) -> list[Path]:
     return removed
 
 
-@contextlib.contextmanager
-def locked(live: Path) -> Iterator[None]:
+def locked(live: Path) -> contextlib.AbstractContextManager[None]:
     """Hold ``<live>.lock``; a second build waits, saying so, until the first ends."""
-    live.parent.mkdir(parents=True, exist_ok=True)
-    with open(live.with_name(live.name + ".lock"), "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            say(f"another build of {live} is running; waiting for it")
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
+    return lockfile.advisory_lock(
+        live,
+        on_wait=lambda: say(f"another build of {live} is running; waiting for it"),
+    )
 
 
 def run_pelican(args: list[str]) -> int:

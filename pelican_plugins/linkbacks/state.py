@@ -11,13 +11,12 @@ from collections.abc import Iterator
 import contextlib
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-import fcntl
 import json
 import os
 from pathlib import Path
 from typing import Any
 
-from pelican_plugins import atomic
+from pelican_plugins import atomic, lockfile
 
 VERSION = 1
 
@@ -145,32 +144,26 @@ def load(path: Path, now: datetime | None = None) -> Loaded:
     return Loaded(state, notice=notice)
 
 
-class StateBusy(RuntimeError):
+class StateBusy(lockfile.Busy):
     """Another send holds the state file's lock."""
 
 
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
-    """Hold an advisory lock next to the state for the block (one send at a time).
+    """Hold the state's advisory lock for the block (one send at a time).
 
-    Raises :class:`StateBusy` when another process holds it. If the lock file
+    Raises :class:`StateBusy` when another send holds it. If the lock file
     cannot even be created, the run goes on unlocked: saving the state would
     fail the same way and is reported then.
     """
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path.with_name(path.name + ".lock"), os.O_CREAT | os.O_RDWR, 0o644)
-    except OSError:
-        yield
-        return
-    try:
+    with contextlib.ExitStack() as stack:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            stack.enter_context(lockfile.advisory_lock(path, wait=False))
+        except lockfile.Busy:
             raise StateBusy(f"another send is using {path}") from None
+        except OSError:
+            pass
         yield
-    finally:
-        os.close(fd)
 
 
 def backup_path(path: Path) -> Path:
