@@ -8,6 +8,8 @@ import re
 TYPES = ("comment", "pingback", "trackback", "webmention")
 STATUSES = ("approved", "pending", "spam", "trash")  # only "approved" is ever public
 LINKBACK_TYPES = ("pingback", "trackback", "webmention")
+#: What a webmention's source says it is (its h-entry); None for the rest.
+KINDS = ("reply", "like", "repost", "bookmark", "mention")
 
 #: Fields written to content/responses/<key>.json; everything else stays in SQLite.
 PUBLIC_FIELDS = (
@@ -21,6 +23,9 @@ PUBLIC_FIELDS = (
     "source_url",
     "source_title",
 )
+#: Public fields written only when set, so files without them stay byte-identical
+#: and readers of either age accept them (readers ignore fields they do not know).
+OPTIONAL_PUBLIC_FIELDS = ("kind",)
 
 _ID = re.compile(r"[a-z0-9][a-z0-9.-]*\Z")
 _KEY = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
@@ -47,6 +52,7 @@ class Response:
     raw_content: str | None = None
     origin: str = ""
     extra: dict | None = None
+    kind: str | None = None
 
 
 def check_key(key: str) -> str:
@@ -70,6 +76,8 @@ def validate(item: Response) -> Response:
         raise ValueError(f"{item.id}: unknown status {item.status!r}")
     if not _DATE.match(item.date or ""):
         raise ValueError(f"{item.id}: date must be UTC 'YYYY-MM-DDTHH:MM:SSZ'")
+    if item.kind is not None and item.kind not in KINDS:
+        raise ValueError(f"{item.id}: unknown kind {item.kind!r}")
     if item.parent is not None and not _ID.match(item.parent):
         raise ValueError(f"{item.id}: invalid parent id {item.parent!r}")
     return item
