@@ -43,6 +43,11 @@ SPEC = {
     "RESPONSES_FORM_ACTION": Setting(
         None, "URL of the comment receiver; no form without it", types=(str, type(None))
     ),
+    "RESPONSES_TARGETS_FILE": Setting(
+        "responses-targets.json",
+        "receiver's list of post/page URLs, relative to OUTPUT_PATH (None: off)",
+        types=(str, type(None)),
+    ),
     "RESPONSES_FEED_ATOM": Setting(
         "feeds/responses.atom.xml",
         "site-wide responses feed (None: off)",
