@@ -13,9 +13,11 @@ PUBLISHCONF := publishconf.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+SEND_ARGS ?=
+SEND := $(BIN)/python -m pelican_plugins.linkbacks send --output $(OUTPUTDIR) $(SEND_ARGS)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html clean regenerate serve devserver publish test lint format bench bench-instructions update-golden moderate import
+.PHONY: help venv html clean regenerate serve devserver publish send test lint format bench bench-instructions update-golden moderate import
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -43,8 +45,12 @@ serve: html ## Build, then serve the site on http://127.0.0.1:8000/
 devserver: $(STAMP) ## Rebuild on change and serve on http://127.0.0.1:8000/
 	$(PELICAN) -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -b $(HOST) -p $(PORT)
 
-publish: $(STAMP) ## Build the site for the web with publishconf.py
+publish: $(STAMP) ## Build for the web (publishconf.py), then send linkbacks; NO_SEND=1 skips sending
 	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF)
+	$(if $(NO_SEND),@echo "NO_SEND is set: linkbacks not sent",$(SEND))
+
+send: $(STAMP) ## Send webmentions and pingbacks for output/ (SEND_ARGS=--dry-run to preview)
+	$(SEND)
 
 test: $(STAMP) ## Run the whole test suite (lint included)
 	$(BIN)/ruff check .

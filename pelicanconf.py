@@ -105,7 +105,11 @@ PLUGINS = [
     "pelican_plugins.tag_cloud",
     "pelican_plugins.bookmarks",
     "pelican_plugins.responses",
+    "pelican_plugins.linkbacks",
 ]
+
+# The linkbacks sender's memory; the build reads it to write tombstone pages.
+LINKBACKS_STATE_FILE = str(_ROOT / "var" / "linkbacks.json")
 
 SUMMARY_MAX_LENGTH = 50
 DISPLAY_PAGES_ON_MENU = True
