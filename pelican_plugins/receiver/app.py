@@ -14,9 +14,11 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
+from pelican_plugins import net
 from pelican_plugins.receiver import comments, linkbacks, moderation
 from pelican_plugins.receiver.config import Config, make
 from pelican_plugins.receiver.service import Service, service
+from pelican_plugins.receiver.worker import Worker
 
 logger = logging.getLogger(__name__)
 
@@ -76,8 +78,13 @@ def _internal(error: Exception) -> Response:
     return Response("Internal error.\n", 500, mimetype="text/plain")
 
 
-def create_app(config: Config | dict[str, Any]) -> Flask:
-    """Build the receiver's WSGI app; with ``workers`` > 0 the verifier starts too."""
+def create_app(
+    config: Config | dict[str, Any], *, fetch_policy: net.Policy | None = None
+) -> Flask:
+    """Build the receiver's WSGI app; with ``workers`` > 0 the verifier starts too.
+
+    *fetch_policy* replaces the verifier's fetch policy (tests: a loopback peer).
+    """
     if isinstance(config, dict):
         config = make(config)
     svc = Service(config)
@@ -112,8 +119,8 @@ def create_app(config: Config | dict[str, Any]) -> Flask:
 
         svc.rebuilder = Rebuilder(svc.config.rebuild_command, svc.config.rebuild_delay)
     if svc.config.workers:
-        from pelican_plugins.receiver.worker import Worker  # noqa: PLC0415
-
-        svc.worker = Worker(svc.db, svc.config)
+        svc.worker = Worker(
+            svc.db, svc.config, policy=fetch_policy, on_pending=svc.notify_pending
+        )
         svc.worker.start()
     return app

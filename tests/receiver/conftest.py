@@ -114,7 +114,7 @@ def paths(tmp_path: Path) -> dict[str, Path]:
 def make_receiver(paths: dict[str, Path]) -> Iterator[Callable[..., Receiver]]:
     stack = contextlib.ExitStack()
 
-    def start(**options: Any) -> Receiver:
+    def start(fetch_policy: Any = None, **options: Any) -> Receiver:
         config = {
             "db": paths["db"],
             "content": paths["content"],
@@ -127,7 +127,7 @@ def make_receiver(paths: dict[str, Path]) -> Iterator[Callable[..., Receiver]]:
             "export_token": "s3cret-export-token",
             **options,
         }
-        app = create_app(config)
+        app = create_app(config, fetch_policy=fetch_policy)
         service = app.extensions["receiver"]
         stack.callback(service.close)
         url = stack.enter_context(running(app))
