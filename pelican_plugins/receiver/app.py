@@ -26,7 +26,8 @@ logger = logging.getLogger(__name__)
 BODY_CAPS = {
     "linkbacks.webmention": 8 * 1024,
     "linkbacks.xmlrpc_endpoint": 64 * 1024,
-    "comments.post": 32 * 1024,
+    # 16 KB of comment text is up to 48 KB once percent-encoded.
+    "comments.post": 64 * 1024,
 }
 DEFAULT_CAP = 8 * 1024
 
@@ -96,7 +97,7 @@ def create_app(
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_SECURE=svc.config.secure_cookies,
         PERMANENT_SESSION_LIFETIME=8 * 3600,
-        MAX_FORM_MEMORY_SIZE=32 * 1024,
+        MAX_FORM_MEMORY_SIZE=64 * 1024,
         MAX_FORM_PARTS=20,
     )
     app.extensions["receiver"] = svc

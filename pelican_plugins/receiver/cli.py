@@ -68,6 +68,17 @@ def serve_options(args: argparse.Namespace) -> dict[str, Any]:
     return options
 
 
+#: waitress settings of every receiver: bounded bodies and idle connections;
+#: X-Forwarded-For is left to the app, which trusts it only from
+#: ``trusted_proxies`` (D20), so waitress must not drop or rewrite it.
+SERVER_OPTIONS: dict[str, Any] = {
+    "ident": "receiver",
+    "max_request_body_size": 1024 * 1024,
+    "channel_timeout": 30,
+    "clear_untrusted_proxy_headers": False,
+}
+
+
 def serve(args: argparse.Namespace) -> int:
     """Run the service until interrupted."""
     import waitress  # noqa: PLC0415 (only this command needs it)
@@ -83,9 +94,7 @@ def serve(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             threads=args.threads,
-            ident="receiver",
-            max_request_body_size=1024 * 1024,
-            channel_timeout=30,
+            **SERVER_OPTIONS,
         )
     finally:
         app.extensions["receiver"].close()

@@ -15,6 +15,7 @@ import waitress
 from werkzeug.security import generate_password_hash
 
 from pelican_plugins.receiver import create_app
+from pelican_plugins.receiver.cli import SERVER_OPTIONS
 from pelican_plugins.receiver.service import Service
 from pelican_plugins.responses.model import Response
 from pelican_plugins.responses.store import ResponseStore
@@ -62,7 +63,12 @@ def write_targets(path: Path) -> None:
 def running(app: Any) -> Iterator[str]:
     """Serve *app* with waitress on an ephemeral loopback port; yield its base URL."""
     server = waitress.create_server(
-        app, host="127.0.0.1", port=0, threads=4, asyncore_loop_timeout=0.05
+        app,
+        host="127.0.0.1",
+        port=0,
+        threads=4,
+        asyncore_loop_timeout=0.05,
+        **SERVER_OPTIONS,
     )
     stopping = threading.Event()
 
