@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pelican_plugins import net
+from pelican_plugins.receiver.moderation import TOKEN_HEADER
 from pelican_plugins.responses.model import Response, validate
 from pelican_plugins.responses.store import ResponseStore
 
@@ -53,7 +54,7 @@ def pull(base: str, secret: str, policy: net.Policy) -> list[Any]:
     try:
         answer = net.fetch(
             url,
-            headers={"Authorization": f"Bearer {secret}", "Accept": "application/json"},
+            headers={TOKEN_HEADER: secret, "Accept": "application/json"},
             policy=policy,
             follow_redirects=False,
         )
