@@ -34,6 +34,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--workers", type=int, help="verification threads (2)")
     serve.add_argument(
         "--allow-private-addresses",
         action="store_true",
@@ -63,6 +64,8 @@ def serve_options(args: argparse.Namespace) -> dict[str, Any]:
         "targets": args.targets,
     }
     options.update({name: value for name, value in flags.items() if value})
+    if args.workers is not None:
+        options["workers"] = args.workers
     if args.allow_private_addresses:
         options["allow_private"] = True
     return options
@@ -87,15 +90,14 @@ def serve(args: argparse.Namespace) -> int:
 
     config = make(serve_options(args))
     app = create_app(config)
-    print(f"receiver: serving on http://{args.host}:{args.port}/", flush=True)  # noqa: T201
+    server = waitress.create_server(
+        app, host=args.host, port=args.port, threads=args.threads, **SERVER_OPTIONS
+    )
+    # The real port (with --port 0 the system picks one): scripts and tests read it.
+    address = f"http://{args.host}:{server.effective_port}/"
+    print(f"receiver: serving on {address}", flush=True)  # noqa: T201
     try:
-        waitress.serve(
-            app,
-            host=args.host,
-            port=args.port,
-            threads=args.threads,
-            **SERVER_OPTIONS,
-        )
+        server.run()
     finally:
         app.extensions["receiver"].close()
     return 0
