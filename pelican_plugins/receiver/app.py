@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 from pelican_plugins import net
 from pelican_plugins.receiver import comments, linkbacks, moderation
 from pelican_plugins.receiver.config import Config, make
+from pelican_plugins.receiver.rebuild import Rebuilder
 from pelican_plugins.receiver.service import Service, service
 from pelican_plugins.receiver.worker import Worker
 
@@ -116,8 +117,6 @@ def create_app(
         return Response("ok\n", mimetype="text/plain")
 
     if svc.config.rebuild_command:
-        from pelican_plugins.receiver.rebuild import Rebuilder  # noqa: PLC0415
-
         svc.rebuilder = Rebuilder(svc.config.rebuild_command, svc.config.rebuild_delay)
     if svc.config.workers:
         svc.worker = Worker(

@@ -12,6 +12,7 @@ from flask import current_app, request
 
 from pelican_plugins.receiver.config import Config, with_secret
 from pelican_plugins.receiver.db import Database
+from pelican_plugins.receiver.notify import send_later
 from pelican_plugins.receiver.tokens import Tokens
 from pelican_plugins.responses.targets import Targets
 
@@ -63,8 +64,6 @@ class Service:
     def notify_pending(self, item: Any) -> None:
         """Email the moderator about a new pending item, if configured (no wait)."""
         if self.config.notify_to:
-            from pelican_plugins.receiver.notify import send_later  # noqa: PLC0415
-
             send_later(self.config, item)
 
     def close(self) -> None:
