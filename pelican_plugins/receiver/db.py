@@ -26,6 +26,56 @@ def utc_stamp(when: float) -> str:
     return datetime.fromtimestamp(when, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+class _GroupCommit:
+    """Group commit: concurrent writers share one transaction and one fsync.
+
+    The first writer to arrive commits every request that queued meanwhile,
+    then any that queued during that commit, and so on; the others wait for
+    their batch. Each still returns only after its row is durable, and a
+    failed commit (disk full) fails every request of that batch.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._open: _Batch | None = None
+        self._writing = False
+
+    def submit(self, item: tuple, commit: Any) -> Any:
+        """Queue *item*; return its result once its batch is committed."""
+        with self._cond:
+            if self._open is None:
+                self._open = _Batch()
+            batch = self._open
+            index = len(batch.items)
+            batch.items.append(item)
+            leader = not self._writing
+            self._writing = True
+        if leader:
+            while True:
+                with self._cond:
+                    current, self._open = self._open, None
+                    if current is None:
+                        self._writing = False
+                        break
+                try:
+                    current.results = commit(current.items)
+                except Exception as error:  # noqa: BLE001 (re-raised by every waiter)
+                    current.error = error
+                current.done.set()
+        batch.done.wait()
+        if batch.error is not None:
+            raise batch.error
+        return batch.results[index]
+
+
+class _Batch:
+    def __init__(self) -> None:
+        self.items: list[tuple] = []
+        self.results: list[Any] = []
+        self.error: BaseException | None = None
+        self.done = threading.Event()
+
+
 class Database:
     """Per-thread connections to one store, plus the queries the service needs."""
 
@@ -35,6 +85,7 @@ class Database:
         self._local = threading.local()
         self._all: list[Any] = []
         self._lock = threading.Lock()
+        self._group = _GroupCommit()
         schema.connect(self.path).close()  # migrate once, before any thread starts
 
     @property
@@ -87,6 +138,20 @@ class Database:
         A webmention with the same source for the same post is queued again (an
         update, spec §3.2.4); a pingback only when the earlier one failed.
         """
+        args = (protocol, source, target, key, ip, now)
+        return self._group.submit(args, self._enqueue_batch)
+
+    def _enqueue_batch(self, batch: list[tuple]) -> list[int | None]:
+        """Insert a batch of mentions in one transaction: one fsync for all."""
+        with self.transaction():
+            return [
+                self._enqueue(p, s, t, k, ip=ip, now=now)
+                for p, s, t, k, ip, now in batch
+            ]
+
+    def _enqueue(
+        self, protocol: str, source: str, target: str, key: str, *, ip: str, now: float
+    ) -> int | None:
         again = (
             ""
             if protocol == "webmention"

@@ -80,7 +80,7 @@ def check(source: object, target: object) -> tuple[str, str, str]:
 
 
 def _full() -> bool:
-    return service().db.queued() >= service().config.max_pending
+    return service().queue_full()
 
 
 def _busy() -> Response:

@@ -6,6 +6,7 @@ import ipaddress
 import logging
 from pathlib import Path
 import threading
+import time
 from typing import Any
 
 from flask import current_app, request
@@ -31,6 +32,8 @@ class Service:
         self._targets = Targets(self.config.site_url, {}, {})
         self._targets_stamp: tuple[int, int] | None = None
         self._lock = threading.Lock()
+        self._queued = 0
+        self._counted_at = -1.0
         self.worker: Any = None
         self.rebuilder: Any = None
 
@@ -50,6 +53,19 @@ class Service:
                     logger.error("receiver: %s (keeping the previous targets)", error)
                 self._targets_stamp = stamp
             return self._targets
+
+    def queue_full(self) -> bool:
+        """Tell whether ``max_pending`` mentions wait; counted at most once a second.
+
+        Counting on every request would cost a scan that grows with the queue.
+        """
+        now = time.monotonic()
+        with self._lock:
+            if now - self._counted_at >= 1.0:
+                self._queued = self.db.queued()
+                self._counted_at = now
+            self._queued += 1
+            return self._queued > self.config.max_pending
 
     def wake(self) -> None:
         """Tell the verifier there is work."""
