@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
@@ -80,6 +81,16 @@ def _internal(error: Exception) -> Response:
     return Response("Internal error.\n", 500, mimetype="text/plain")
 
 
+def _mounted(wsgi_app: Any, prefix: str) -> Any:
+    """Serve under *prefix* (a proxy strips it): links and redirects keep it."""
+
+    def call(environ: dict, start_response: Any) -> Any:
+        environ["SCRIPT_NAME"] = prefix
+        return wsgi_app(environ, start_response)
+
+    return call
+
+
 def create_app(
     config: Config | dict[str, Any], *, fetch_policy: net.Policy | None = None
 ) -> Flask:
@@ -102,6 +113,9 @@ def create_app(
         MAX_FORM_PARTS=20,
     )
     app.extensions["receiver"] = svc
+    prefix = urlsplit(svc.config.public_url).path.rstrip("/")
+    if prefix:
+        app.wsgi_app = _mounted(app.wsgi_app, prefix)  # type: ignore[method-assign]
     app.register_blueprint(linkbacks.blueprint)
     app.register_blueprint(comments.blueprint)
     app.register_blueprint(moderation.blueprint)

@@ -176,3 +176,13 @@ def test_sync_reports_bad_records_by_place_and_keeps_the_rest() -> None:
     assert [i.id for i in items] == ["rc-1"]
     assert problems[0] == "record 2: not an object"
     assert problems[1].startswith("record 3 ('rc-2'):")
+
+
+def test_behind_a_path_prefix_links_keep_it(make_receiver) -> None:
+    """With public_url ".../receiver/", nginx strips the prefix; links keep it."""
+    receiver = make_receiver(public_url="https://blog.example/receiver/")
+    answer = login(receiver)
+    assert answer.headers["Location"] == "/receiver/moderate"
+    page = receiver.client.get("moderate/login")
+    form = BeautifulSoup(page.text, "lxml").find("form")
+    assert form["action"] == "/receiver/moderate/login"
