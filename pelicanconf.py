@@ -111,6 +111,12 @@ PLUGINS = [
 # The linkbacks sender's memory; the build reads it to write tombstone pages.
 LINKBACKS_STATE_FILE = str(_ROOT / "var" / "linkbacks.json")
 
+# The comment receiver (pelican_plugins.receiver): posts get the "Leave a Reply"
+# form, reply links and <link rel="webmention"/"pingback"> from this one address
+# (docs/comment-form.md). In development it is a receiver on this machine; the
+# site builds and reads the same without one running, only posting fails.
+RESPONSES_RECEIVER_URL = "http://127.0.0.1:8001/"
+
 SUMMARY_MAX_LENGTH = 50
 DISPLAY_PAGES_ON_MENU = True
 DISPLAY_CATEGORIES_ON_MENU = False

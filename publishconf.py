@@ -10,3 +10,5 @@ from pelicanconf import *
 SITEURL = "https://listeningback.example"
 FEED_DOMAIN = SITEURL
 DELETE_OUTPUT_DIRECTORY = True
+# The receiver as the public reaches it (behind the same web server).
+RESPONSES_RECEIVER_URL = "https://listeningback.example/receiver/"

@@ -86,7 +86,8 @@ def blog(tmp_path: Path) -> Path:
 
 
 def test_headings_lists_and_links(blog: Path, tmp_path: Path) -> None:
-    site = build(tmp_path / "out", content=blog)
+    # No receiver: comments are closed, as before one existed.
+    site = build(tmp_path / "out", content=blog, RESPONSES_RECEIVER_URL=None)
     one = soup(site / "2021/01/only-one/index.html")
     assert one.select_one("#comments-title").get_text(" ", strip=True) == (
         "One Response to Only One"
@@ -212,7 +213,7 @@ def test_settings_merge_pings_order_depth_and_form(blog: Path, tmp_path: Path) -
     assert notes == (
         "Your email address will not be published. Required fields are marked *"
     )
-    assert form.select_one("input[name=key]")["value"] == "many"
+    assert form.select_one("input[name=target]")["value"] == "/2021/02/many/"
 
 
 def test_new_response_shows_up_with_the_content_cache_on(

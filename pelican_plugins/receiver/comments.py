@@ -14,6 +14,7 @@ import hashlib
 import re
 import time
 from typing import Any
+from urllib.parse import urljoin
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request
 
@@ -21,7 +22,7 @@ from pelican_plugins.receiver.db import utc_stamp
 from pelican_plugins.receiver.service import (
     anonymised,
     client_ip,
-    public_base,
+    endpoints,
     service,
 )
 from pelican_plugins.receiver.tokens import OK
@@ -151,7 +152,7 @@ def _form(fields: dict[str, str], message: str, title: str, back: str) -> Respon
         message=message,
         fields=fields,
         token=svc.tokens.issue(),
-        action=public_base() + "comments",
+        action=endpoints().comments,
         back=back,
         parent_name=None,
     )
@@ -164,7 +165,7 @@ def post() -> Response:
     back = svc.config.site_url
     try:
         fields = read_fields()
-        found = svc.targets().resolve(fields["target"])
+        found = svc.targets().resolve(urljoin(svc.config.site_url, fields["target"]))
         if found is None:
             raise Problem(400, "This page does not take comments.")
         key, back = found
@@ -232,7 +233,7 @@ def reply() -> Response:
     svc = service()
     target = request.args.get("target", "")
     parent_id = request.args.get("parent", "")
-    found = svc.targets().resolve(target)
+    found = svc.targets().resolve(urljoin(svc.config.site_url, target))
     if found is None:
         return _problem(Problem(400, "This page does not take comments."), None)
     key, back = found

@@ -17,7 +17,7 @@ from defusedxml.xmlrpc import DefusedExpatParser
 from flask import Blueprint, Response, jsonify, request
 
 from pelican_plugins.receiver import db as queue
-from pelican_plugins.receiver.service import client_ip, public_base, service
+from pelican_plugins.receiver.service import client_ip, endpoints, service
 from pelican_plugins.responses.sanitize import safe_url
 from pelican_plugins.responses.targets import canonical
 
@@ -108,7 +108,7 @@ def webmention() -> Response:
         "webmention", source, target, key, ip=client_ip(), now=time.time()
     )
     svc.wake()
-    location = f"{public_base()}webmention/status/{svc.tokens.status_id(mention or 0)}"
+    location = f"{endpoints().webmention}/status/{svc.tokens.status_id(mention or 0)}"
     answer = Response("Accepted: the source will be verified.\n", 201)
     answer.headers["Location"] = location
     answer.mimetype = "text/plain"

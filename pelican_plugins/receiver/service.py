@@ -15,6 +15,7 @@ from pelican_plugins.receiver.config import Config, with_secret
 from pelican_plugins.receiver.db import Database
 from pelican_plugins.receiver.notify import send_later
 from pelican_plugins.receiver.tokens import Tokens
+from pelican_plugins.responses.endpoints import Endpoints, receiver_endpoints
 from pelican_plugins.responses.targets import Targets
 
 logger = logging.getLogger(__name__)
@@ -119,7 +120,15 @@ def anonymised(address: str) -> str:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
 
 
-def public_base() -> str:
-    """Return the receiver's public address, ending in "/" (forms, Location)."""
-    url = service().config.public_url
-    return url.rstrip("/") + "/" if url else request.url_root
+def endpoints() -> Endpoints:
+    """Return the receiver's public addresses (one rule: responses.endpoints).
+
+    From ``public_url`` (the site's RESPONSES_RECEIVER_URL), else from the
+    address this request came to.
+    """
+    found = receiver_endpoints(service().config.public_url or None)
+    return found or receiver_endpoints(request.url_root) or _never()
+
+
+def _never() -> Endpoints:
+    raise RuntimeError("the request's own address is not an http(s) URL")

@@ -17,6 +17,7 @@ from pelican import signals
 
 from pelican_plugins.responses import settings as plugin_settings
 from pelican_plugins.responses import targets
+from pelican_plugins.responses.endpoints import receiver_endpoints, target_url
 from pelican_plugins.responses.feeds import write_feeds
 from pelican_plugins.responses.model import check_key
 from pelican_plugins.responses.store import load_public
@@ -48,6 +49,10 @@ def attach(generator: Any) -> None:
     zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
     date_format = settings.get("DEFAULT_DATE_FORMAT", "%B %-d, %Y")
     per_post_feed = options["RESPONSES_ARTICLE_FEED_ATOM"]
+    receiver = receiver_endpoints(options["RESPONSES_RECEIVER_URL"])
+    site_url = settings.get("SITEURL") or ""
+    # Shared with every generator's templates: pages advertise the endpoints too.
+    generator.context["responses_endpoints"] = receiver
     errors: list[str] = []
     used: set[str] = set()
     for article in [*generator.articles, *generator.translations]:
@@ -72,6 +77,8 @@ def attach(generator: Any) -> None:
             zone=zone,
             date_format=date_format,
             feed_url=per_post_feed.format(key=key) if per_post_feed else None,
+            target=target_url(site_url, article.url),
+            receiver=receiver,
         )
     for stem in sorted(present - used):
         logger.warning("responses: %s/%s.json matches no article", folder, stem)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pelican_plugins.config import Setting, resolve
+from pelican_plugins.responses.endpoints import receiver_base
 
 PLUGIN = "responses"
 PREFIX = "RESPONSES_"
@@ -40,8 +41,17 @@ SPEC = {
     "RESPONSES_AVATARS": Setting(
         True, "show a locally generated initials avatar", types=(bool,)
     ),
+    "RESPONSES_RECEIVER_URL": Setting(
+        None,
+        "receiver's public base address (http/https); form, reply links and"
+        " advertised endpoints follow from it (None: comments closed)",
+        types=(str, type(None)),
+        check=lambda v: v is None or receiver_base(v) is not None,
+    ),
     "RESPONSES_FORM_ACTION": Setting(
-        None, "URL of the comment receiver; no form without it", types=(str, type(None))
+        None,
+        "where the comment form posts, overriding the receiver's /comments",
+        types=(str, type(None)),
     ),
     "RESPONSES_TARGETS_FILE": Setting(
         "responses-targets.json",

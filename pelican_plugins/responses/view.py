@@ -14,7 +14,12 @@ from typing import Any
 from markupsafe import Markup
 import nh3
 
-from pelican_plugins.responses.model import LINKBACK_TYPES, TYPES
+from pelican_plugins.responses.endpoints import (
+    Endpoints,
+    comment_form_action,
+    reply_url,
+)
+from pelican_plugins.responses.model import KINDS, LINKBACK_TYPES, TYPES
 from pelican_plugins.responses.sanitize import Rejected, clean, plain_text, safe_url
 from pelican_plugins.responses.thread import (
     Node,
@@ -28,6 +33,8 @@ logger = logging.getLogger(__name__)
 EXCERPT_WORDS = 40
 AVATAR_HUES = 8
 LABELS = {"pingback": "Pingback", "trackback": "Trackback", "webmention": "Webmention"}
+#: Webmention kinds shown as one counted line instead of a listed response.
+REACTIONS = {"like": ("like", "likes"), "repost": ("repost", "reposts")}
 _TEXT_ONLY = nh3.Cleaner(tags=set(), clean_content_tags={"script", "style"})
 
 
@@ -52,11 +59,25 @@ class ResponseView:
     # The #comment-… fragment: WordPress's own number for comments imported from
     # it, so links to /post/#comment-12 from around the web still land on them.
     anchor: str = ""
+    # A webmention's kind ("reply", "like", …); None for everything else.
+    kind: str | None = None
 
     @property
     def is_ping(self) -> bool:
         """True for pingbacks, trackbacks and webmentions."""
         return self.type in LINKBACK_TYPES
+
+    @property
+    def is_reaction(self) -> bool:
+        """A like or repost: counted on the reactions line, not listed."""
+        return self.type == "webmention" and self.kind in REACTIONS
+
+    @property
+    def is_reply(self) -> bool:
+        """A comment, or a webmention reply: shown in the comment thread."""
+        return self.type == "comment" or (
+            self.type == "webmention" and self.kind == "reply"
+        )
 
     @property
     def label(self) -> str:
@@ -81,6 +102,23 @@ class Row:
     closes: int = 0
     start: str = ""
     end: bool = False
+    # The receiver's reply page for this comment; None for linkbacks, at the
+    # deepest level (as WordPress) and without a receiver.
+    reply_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reaction:
+    """Likes (or reposts) of one post: "3 likes", and who sent them, oldest first."""
+
+    kind: str
+    people: tuple[ResponseView, ...]
+
+    @property
+    def text(self) -> str:
+        """'1 like', '3 likes', '2 reposts'."""
+        one, many = REACTIONS[self.kind]
+        return f"{len(self.people)} {one if len(self.people) == 1 else many}"
 
 
 @dataclass(frozen=True)
@@ -98,11 +136,26 @@ class Responses:
     avatars: bool = True
     form_action: str | None = None
     feed_url: str | None = None
+    reactions: tuple[Reaction, ...] = ()
+    # The post's address as the form sends it (see endpoints.target_url).
+    target: str = ""
+    # The receiver's token endpoint, when the form posts to that receiver (the
+    # optional script fills the form's token from it).
+    token_url: str | None = None
 
     @property
     def count(self) -> int:
-        """What the heading prints: exactly the number of listed responses."""
+        """What the heading prints: exactly the number of listed responses.
+
+        Likes and reposts have no text to list, so they are counted on their own
+        line and not here (docs/comment-form.md).
+        """
         return self.comment_count + self.ping_count
+
+    @property
+    def reaction_count(self) -> int:
+        """Likes plus reposts."""
+        return sum(len(reaction.people) for reaction in self.reactions)
 
 
 def display_name(name: Any) -> str:
@@ -169,6 +222,7 @@ def make_view(record: dict, zone: tzinfo, date_format: str) -> ResponseView | No
     name, initial, hue = _author(str(raw_name or ""))
     source_title = record.get("source_title")
     parent = record.get("parent")
+    wm_kind = record.get("kind") if kind == "webmention" else None
     return ResponseView(
         id=record["id"],
         type=kind,
@@ -185,6 +239,16 @@ def make_view(record: dict, zone: tzinfo, date_format: str) -> ResponseView | No
         excerpt=excerpt(content) if kind in LINKBACK_TYPES else "",
         initial=initial,
         hue=hue,
+        kind=wm_kind if wm_kind in KINDS else None,
+    )
+
+
+def reactions(items: list[ResponseView]) -> tuple[Reaction, ...]:
+    """Group likes and reposts by kind (likes first), each oldest first."""
+    return tuple(
+        Reaction(kind, people)
+        for kind in REACTIONS
+        if (people := tuple(v for v in items if v.is_reaction and v.kind == kind))
     )
 
 
@@ -196,31 +260,45 @@ def assemble(
     zone: tzinfo,
     date_format: str,
     feed_url: str | None = None,
+    target: str = "",
+    receiver: Endpoints | None = None,
 ) -> Responses:
-    """Turn one article's public records into its :class:`Responses`."""
+    """Turn one article's public records into its :class:`Responses`.
+
+    Comments and webmention replies form the thread; likes and reposts become
+    :class:`Reaction` lines; other linkbacks are listed apart (or in the thread
+    with ``RESPONSES_MERGE_PINGS``). *receiver* enables the reply links.
+    """
     # Every usable response is listed once: threads keep orphans and cycles.
-    items = unique_by_date(
+    everything = unique_by_date(
         view for r in records if (view := make_view(r, zone, date_format))
     )
-    _set_anchors(items)
+    _set_anchors(everything)
+    items = [v for v in everything if not v.is_reaction]
     newest_first = options["RESPONSES_ORDER"] == "desc"
     merged = options["RESPONSES_MERGE_PINGS"]
-    comments = items if merged else [v for v in items if not v.is_ping]
-    threads = build_threads(
-        comments, max_depth=options["RESPONSES_MAX_DEPTH"], newest_first=newest_first
-    )
+    max_depth = options["RESPONSES_MAX_DEPTH"]
+    comments = items if merged else [v for v in items if v.is_reply]
+    threads = build_threads(comments, max_depth=max_depth, newest_first=newest_first)
     flat = flatten(threads)
-    pings = [] if merged else [v for v in items if v.is_ping]
+    pings = [] if merged else [v for v in items if not v.is_reply]
     if newest_first:
         pings.reverse()
     thread_rows = [
         Row(node.item, node.depth, opens, closes) for node, opens, closes in flat
     ]
+    if receiver is not None:
+        for row in thread_rows:
+            # WordPress offers no reply at the deepest level: it would not nest.
+            if row.item.type == "comment" and row.depth < max_depth:
+                row.reply_url = reply_url(receiver, target, row.item.id)
     ping_rows = [Row(ping, 0) for ping in pings]
     for name, rows in (("commentlist", thread_rows), ("pinglist", ping_rows)):
         if rows:
             rows[0].start = name
             rows[-1].end = True
+    action = comment_form_action(options["RESPONSES_FORM_ACTION"], receiver)
+    posts_to_receiver = receiver is not None and action == receiver.comments
     return Responses(
         key=key,
         threads=threads,
@@ -231,6 +309,9 @@ def assemble(
         ping_count=len(pings),
         merged=merged,
         avatars=options["RESPONSES_AVATARS"],
-        form_action=options["RESPONSES_FORM_ACTION"],
+        form_action=action,
         feed_url=feed_url if items else None,
+        reactions=reactions(everything),
+        target=target,
+        token_url=receiver.token if posts_to_receiver else None,
     )

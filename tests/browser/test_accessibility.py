@@ -11,7 +11,15 @@ LONGEST = max(source_posts(), key=lambda m: len(m.get("title", "")))
 ARTICLE = f"/{LONGEST['date'][:4]}/{LONGEST['date'][5:7]}/{LONGEST['slug']}/"
 
 
-@pytest.mark.parametrize("path", ["/", ARTICLE, "/tags/", "/about/", "/page/2/"])
+# The post with threaded comments, likes, linkbacks and the comment form; once
+# more with the moderation notice shown, as after posting a comment.
+RESPONSES = "/2018/02/chronic-back-pain-a-place-to-start/"
+PATHS = ["/", ARTICLE, "/tags/", "/about/", "/page/2/", RESPONSES]
+
+
+@pytest.mark.parametrize(
+    "path", [*PATHS, RESPONSES + "#comment-awaiting-moderation", "/contact/"]
+)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_reports_no_violations(page: object, path: str, scheme: str) -> None:
     page.emulate_media(color_scheme=scheme)

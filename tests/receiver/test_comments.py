@@ -252,3 +252,10 @@ def test_security_headers(receiver: Receiver) -> None:
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert json.loads(receiver.client.get("comments/token").text)["token"]
+
+
+def test_a_site_absolute_target_is_resolved_against_the_site(receiver: Receiver) -> None:
+    """The contract: without SITEURL the form's target is "/2019/03/slug/"."""
+    answer = post(receiver, target="/2019/03/first-lesson/")
+    assert answer.status_code == 303
+    assert answer.headers["Location"] == POST + "#comment-awaiting-moderation"
