@@ -254,7 +254,9 @@ def test_security_headers(receiver: Receiver) -> None:
     assert json.loads(receiver.client.get("comments/token").text)["token"]
 
 
-def test_a_site_absolute_target_is_resolved_against_the_site(receiver: Receiver) -> None:
+def test_a_site_absolute_target_is_resolved_against_the_site(
+    receiver: Receiver,
+) -> None:
     """The contract: without SITEURL the form's target is "/2019/03/slug/"."""
     answer = post(receiver, target="/2019/03/first-lesson/")
     assert answer.status_code == 303
