@@ -13,6 +13,7 @@ import pytest
 from pelican_plugins.responses import schema
 from pelican_plugins.responses.model import Response
 from pelican_plugins.responses.store import ResponseStore, load_public
+from tests.test_responses_site import item
 
 FIXTURE = Path(__file__).parent / "fixtures" / "receiver" / "responses-v0.sqlite3"
 
@@ -129,20 +130,14 @@ def test_unique_keys_refuse_a_second_mention_of_one_post_by_one_source(
 
 
 def reply(n: int, **over: object) -> Response:
-    values: dict = {
-        "id": f"wm-{n}",
-        "key": "post",
-        "type": "webmention",
-        "status": "approved",
-        "parent": None,
-        "author_name": "Kim",
-        "author_url": "https://kim.example/",
-        "date": f"2024-05-0{n}T10:00:00Z",
-        "content_html": "<p>liked</p>",
-        "source_url": f"https://kim.example/{n}",
-    }
-    values.update(over)
-    return Response(**values)
+    return item(
+        n,
+        "post",
+        id=f"wm-{n}",
+        type="webmention",
+        source_url=f"https://kim.example/{n}",
+        **over,
+    )
 
 
 def test_kind_is_public_only_when_set_and_readers_ignore_unknown_fields(

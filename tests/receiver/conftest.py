@@ -20,6 +20,7 @@ from pelican_plugins.receiver.service import Service
 from pelican_plugins.responses.model import Response
 from pelican_plugins.responses.store import ResponseStore
 from pelican_plugins.responses.targets import write
+from tests.test_responses_site import item
 
 SITE = "https://blog.example"
 POST = f"{SITE}/2019/03/first-lesson/"
@@ -90,19 +91,8 @@ def running(app: Any) -> Iterator[str]:
 
 
 def approved_comment(n: int, key: str = "first-lesson", **over: Any) -> Response:
-    values: dict[str, Any] = {
-        "id": f"wp-oldblog.example-{n}",
-        "key": key,
-        "type": "comment",
-        "status": "approved",
-        "parent": None,
-        "author_name": f"Reader {n}",
-        "author_url": None,
-        "date": f"2019-03-0{n}T10:00:00Z",
-        "content_html": f"<p>Comment {n}</p>",
-    }
-    values.update(over)
-    return Response(**values)
+    """An approved comment with a WordPress-style id (``wp-oldblog.example-N``)."""
+    return item(n, key, id=f"wp-oldblog.example-{n}", **over)
 
 
 @pytest.fixture
