@@ -11,12 +11,14 @@ from collections.abc import Sequence
 import getpass
 import logging
 from pathlib import Path
+import sqlite3
 import sys
 from typing import Any
 
 from werkzeug.security import generate_password_hash
 
 from pelican_plugins.receiver.config import ConfigError, make, read
+from pelican_plugins.responses.schema import NewerStoreError
 
 USAGE = 2
 
@@ -116,8 +118,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run(args)
         password = getpass.getpass("Moderator password: ")
         print(generate_password_hash(password))  # noqa: T201
-    except ConfigError as error:
+    except (ConfigError, NewerStoreError) as error:
         print(f"receiver: error: {error}", file=sys.stderr)  # noqa: T201
+        return USAGE
+    except (OSError, sqlite3.Error) as error:
+        print(f"receiver: error: cannot open the store: {error}", file=sys.stderr)  # noqa: T201
         return USAGE
     except KeyboardInterrupt:
         return 0

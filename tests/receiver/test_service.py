@@ -120,3 +120,28 @@ def test_a_full_disk_answers_503_and_keeps_the_queue(paths: dict[str, Path]) -> 
         assert "Traceback" not in full.text
     accepted = {f"https://s{n % 7}.example/post/{n}" for n, c in results if c == 201}
     assert accepted <= stored_sources(paths["db"])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--site-url", "ftp://x"], "must be an http(s) URL"),
+        (["--site-url", SITE, "--config", "/nonexistent.toml"], "nonexistent.toml"),
+        (
+            ["--site-url", SITE, "--db", "/proc/no/such/db.sqlite3"],
+            "cannot open the store",
+        ),
+    ],
+)
+def test_bad_configuration_is_one_line_and_exit_2(
+    paths: dict[str, Path], args: list[str], message: str
+) -> None:
+    command = [sys.executable, "-m", "pelican_plugins.receiver", "serve"]
+    command += ["--db", str(paths["db"]), "--content", str(paths["content"]), *args]
+    done = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
