@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 from pathlib import Path
@@ -126,8 +127,12 @@ def endpoints() -> Endpoints:
     From ``public_url`` (the site's RESPONSES_RECEIVER_URL), else from the
     address this request came to.
     """
-    found = receiver_endpoints(service().config.public_url or None)
-    return found or receiver_endpoints(request.url_root) or _never()
+    return _endpoints_of(service().config.public_url or request.url_root)
+
+
+@functools.lru_cache(maxsize=64)  # pure; one or two bases per running service
+def _endpoints_of(base: str) -> Endpoints:
+    return receiver_endpoints(base) or _never()
 
 
 def _never() -> Endpoints:
