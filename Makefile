@@ -23,7 +23,7 @@ SEND_ARGS ?=
 SEND := $(BIN)/python -m pelican_plugins.linkbacks send --output $(OUTPUTDIR) $(SEND_ARGS)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html clean regenerate serve devserver publish send test lint format bench bench-instructions bench-linkbacks update-golden moderate import
+.PHONY: help venv html clean regenerate serve devserver publish send test lint format bench bench-instructions bench-linkbacks update-golden moderate import receiver sync-responses bench-receiver
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -86,6 +86,18 @@ import: $(STAMP) ## Import a WordPress export: make import WXR=export.xml [ARGS=
 
 moderate: $(STAMP) ## Moderate responses: make moderate ARGS="list" (approve ID, spam ID, ...)
 	$(BIN)/python -m pelican_plugins.responses --settings $(CONFFILE) moderate $(or $(ARGS),list)
+
+receiver: $(STAMP) ## Run the receiver on 127.0.0.1:8001 (RECEIVER_ARGS="--config receiver.toml")
+	$(BIN)/python -m pelican_plugins.receiver serve --db var/responses.sqlite3 --content $(INPUTDIR) \
+		--site-url "$${SITEURL:-http://127.0.0.1:8000}" --targets $(OUTPUTDIR)/responses-targets.json \
+		--host $(HOST) --port $${RECEIVER_PORT:-8001} $(RECEIVER_ARGS)
+
+sync-responses: $(STAMP) ## Pull moderated responses from a remote receiver: make sync-responses FROM=https://…/receiver/
+	@test -n "$(FROM)" || { echo 'usage: make sync-responses FROM=https://host/receiver/ (token in $$RECEIVER_EXPORT_TOKEN)'; exit 2; }
+	$(BIN)/python -m pelican_plugins.receiver sync --from "$(FROM)" --content $(INPUTDIR) --db var/responses.sqlite3 $(SYNC_ARGS)
+
+bench-receiver: $(STAMP) ## Load the receiver on loopback: webmention throughput and p99 vs its trivial route
+	$(BIN)/python bench/receiver_load.py $(BENCH_ARGS)
 
 update-golden: $(STAMP) ## Refresh the golden pages in tests/golden/
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from pelican import signals
 
 from pelican_plugins.responses import settings as plugin_settings
+from pelican_plugins.responses import targets
 from pelican_plugins.responses.endpoints import receiver_endpoints, target_url
 from pelican_plugins.responses.feeds import write_feeds
 from pelican_plugins.responses.model import check_key
@@ -135,6 +136,26 @@ def report(pelican: Any) -> None:
         )
 
 
+def write_targets(generators: list[Any]) -> None:
+    """Write the receiver's targets file: every published post and page."""
+    contents: list[Any] = []
+    settings: dict[str, Any] = {}
+    for generator in generators:
+        settings = generator.settings
+        contents += getattr(generator, "articles", [])
+        contents += getattr(generator, "translations", [])
+        contents += getattr(generator, "pages", [])
+    if not settings:
+        return
+    options = settings.get(_OPTIONS) or plugin_settings.load(settings)
+    name = options["RESPONSES_TARGETS_FILE"]
+    if not name:
+        return
+    mapping, posts = targets.collect(contents, article_key)
+    site_url = settings.get("SITEURL") or ""
+    targets.write(Path(settings["OUTPUT_PATH"]) / name, site_url, mapping, posts)
+
+
 def register() -> None:
     """Connect the plugin to Pelican's signals."""
     pelican_log = logging.getLogger("pelican")
@@ -143,6 +164,7 @@ def register() -> None:
     signals.article_generator_finalized.connect(attach)
     signals.page_generator_finalized.connect(attach_pages)
     signals.page_writer_finalized.connect(on_pages_written)
+    signals.all_generators_finalized.connect(write_targets)
     signals.finalized.connect(report)
 
 

@@ -14,7 +14,7 @@ TYPES = ("comment", "pingback", "trackback", "webmention")
 STATUSES = ("approved", "pending", "spam", "trash", "deleted")
 DELETED = "deleted"
 LINKBACK_TYPES = ("pingback", "trackback", "webmention")
-#: What a webmention's source says it is (its h-entry); no kind reads as "mention".
+#: What a webmention's source says it is (its h-entry); None for the rest.
 KINDS = ("reply", "like", "repost", "bookmark", "mention")
 
 #: Fields written to content/responses/<key>.json; everything else stays in SQLite.
@@ -29,7 +29,8 @@ PUBLIC_FIELDS = (
     "source_url",
     "source_title",
 )
-#: Public fields a file may lack: files written before them stay readable.
+#: Public fields written only when set, so files without them stay byte-identical
+#: and readers of either age accept them (readers ignore fields they do not know).
 OPTIONAL_PUBLIC_FIELDS = ("kind",)
 
 _ID = re.compile(r"[a-z0-9][a-z0-9.-]*\Z")
@@ -64,6 +65,7 @@ class Response:
     raw_content: str | None = None
     origin: str = ""
     extra: dict | None = None
+    kind: str | None = None
 
 
 def check_key(key: str) -> str:
@@ -150,6 +152,8 @@ def validate(item: Response) -> Response:
         raise ValueError(f"{item.id}: unknown status {item.status!r}")
     if not _DATE.match(item.date or ""):
         raise ValueError(f"{item.id}: date must be UTC 'YYYY-MM-DDTHH:MM:SSZ'")
+    if item.kind is not None and item.kind not in KINDS:
+        raise ValueError(f"{item.id}: unknown kind {item.kind!r}")
     if item.parent is not None and not _ID.match(item.parent):
         raise ValueError(f"{item.id}: invalid parent id {item.parent!r}")
     return item

@@ -53,6 +53,11 @@ SPEC = {
         "where the comment form posts, overriding the receiver's /comments",
         types=(str, type(None)),
     ),
+    "RESPONSES_TARGETS_FILE": Setting(
+        "responses-targets.json",
+        "receiver's list of post/page URLs, relative to OUTPUT_PATH (None: off)",
+        types=(str, type(None)),
+    ),
     "RESPONSES_FEED_ATOM": Setting(
         "feeds/responses.atom.xml",
         "site-wide responses feed (None: off)",

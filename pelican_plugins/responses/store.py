@@ -17,8 +17,10 @@ import sqlite3
 
 from pelican_plugins import atomic
 from pelican_plugins.lockfile import advisory_lock
+from pelican_plugins.responses import schema
 from pelican_plugins.responses.model import (
     DELETED,
+    KINDS,
     OPTIONAL_PUBLIC_FIELDS,
     PUBLIC_FIELDS,
     STATUSES,
@@ -29,17 +31,6 @@ from pelican_plugins.responses.model import (
 
 _FIELDS = tuple(f.name for f in fields(Response))
 _COLUMNS = ", ".join(_FIELDS)
-_COLUMN_DEFS = ", ".join(
-    "id TEXT PRIMARY KEY" if name == "id" else f"{name} TEXT" for name in _FIELDS
-)
-_SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS responses (
-    {_COLUMN_DEFS},
-    moderated INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS responses_key ON responses (key, status);
-CREATE INDEX IF NOT EXISTS responses_status ON responses (status, date, id);
-"""
 _MARKS = ", ".join("?" * len(_FIELDS))
 _UPSERT = (
     f"INSERT INTO responses ({_COLUMNS}) VALUES ({_MARKS}) "
@@ -47,8 +38,9 @@ _UPSERT = (
     + ", ".join(f"{name} = excluded.{name}" for name in _FIELDS if name != "id")
 )
 _CHUNK = 500
+_EXPORTED = PUBLIC_FIELDS + OPTIONAL_PUBLIC_FIELDS
 _SELECT_PUBLIC = (
-    f"SELECT {', '.join(PUBLIC_FIELDS)} FROM responses WHERE key = ? AND status = ?"
+    f"SELECT {', '.join(_EXPORTED)} FROM responses WHERE key = ? AND status = ?"
 )
 
 
@@ -89,11 +81,24 @@ def _dump(key: str, public: list[dict]) -> str:
     return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-_PUBLIC = frozenset(PUBLIC_FIELDS + OPTIONAL_PUBLIC_FIELDS)
+_PUBLIC = frozenset(_EXPORTED)
+
+
+def _public_record(row: tuple) -> dict:
+    """One exported item: the public fields, plus optional ones only when set."""
+    record = dict(zip(_EXPORTED, row, strict=True))
+    for name in OPTIONAL_PUBLIC_FIELDS:
+        if record[name] is None:
+            del record[name]
+    return record
 
 
 def load_public(responses_dir: Path, key: str) -> list[dict]:
-    """Read one article's public file; [] when absent, ValueError naming it when bad."""
+    """Read one article's public file; [] when absent, ValueError naming it when bad.
+
+    Fields this release does not know are dropped, so files written by a newer
+    release still build; a ``kind`` it does not know is dropped the same way.
+    """
     # check_key() admits no separator and no "..": the name cannot leave the folder.
     path = Path(responses_dir) / f"{check_key(key)}.json"
     try:
@@ -112,12 +117,18 @@ def load_public(responses_dir: Path, key: str) -> list[dict]:
     for item in items:
         if not isinstance(item.get("id"), str) or not isinstance(item.get("date"), str):
             raise ValueError(f"{path}: a response lacks a string id or date")
-        if not item.keys() <= _PUBLIC:
-            unknown = set(item) - _PUBLIC
-            raise ValueError(f"{path}: unexpected fields {sorted(unknown)}")
+    known = [_known(item) for item in items]
+    for item in known:
         for name, value in item.items():
             _check_text(path, item["id"], name, value)
-    return items
+    return known
+
+
+def _known(item: dict) -> dict:
+    known = {name: value for name, value in item.items() if name in _PUBLIC}
+    if known.get("kind", KINDS[0]) not in KINDS:
+        del known["kind"]
+    return known
 
 
 def _check_text(path: Path, rid: str, name: str, value: object) -> None:
@@ -187,14 +198,7 @@ class ResponseStore:
         self.responses_dir = Path(responses_dir)
         self.db_path = Path(db_path)
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.db_path, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA busy_timeout=5000")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        with self._transaction():
-            for statement in filter(str.strip, _SCHEMA.split(";")):
-                self._db.execute(statement)
+        self._db = schema.connect(self.db_path)
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -271,7 +275,7 @@ class ResponseStore:
         for key in sorted(keys):
             path = public_path(self.responses_dir, key)
             items = [
-                dict(zip(PUBLIC_FIELDS, row, strict=True))
+                _public_record(row)
                 for row in self._db.execute(_SELECT_PUBLIC, (key, "approved"))
             ]
             try:

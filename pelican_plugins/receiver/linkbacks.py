@@ -1,0 +1,196 @@
+"""Webmention (W3C) and Pingback 1.0 endpoints: check at once, verify later.
+
+Nothing here opens a socket: a request is checked against the published
+targets and queued, so every queued case answers alike whatever the source
+is (no port-scan oracle, D7). The worker fetches and verifies.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit
+from xml.parsers.expat import ExpatError
+import xmlrpc.client
+
+from defusedxml import DefusedXmlException
+from defusedxml.xmlrpc import DefusedExpatParser
+from flask import Blueprint, Response, jsonify, request
+
+from pelican_plugins.receiver import db as queue
+from pelican_plugins.receiver.service import client_ip, endpoints, service
+from pelican_plugins.responses.sanitize import safe_url
+from pelican_plugins.responses.targets import canonical
+
+blueprint = Blueprint("linkbacks", __name__)
+
+MAX_URL = 2048
+# Pingback 1.0 fault codes; -32xxx from the XML-RPC fault interoperability spec.
+GENERIC, SOURCE_MISSING, NO_LINK, TARGET_MISSING, NOT_A_TARGET, ALREADY = (
+    0,
+    16,
+    17,
+    32,
+    33,
+    48,
+)
+PARSE_ERROR, NO_METHOD = -32700, -32601
+#: What a status page may say: categories only, never why a fetch failed (D7).
+STATUS_TEXT = {
+    queue.QUEUED: "queued for verification",
+    queue.VERIFIED: "verified; awaiting moderation or published",
+    queue.FAILED: "not verified (the source could not be fetched or has no link)",
+    queue.DELETED: "deleted (the source is gone or no longer links here)",
+}
+
+
+class Refused(Exception):
+    """A request that fails the synchronous checks: a reason and a fault code."""
+
+    def __init__(self, reason: str, fault: int) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.fault = fault
+
+
+def check(source: object, target: object) -> tuple[str, str, str]:
+    """Apply the synchronous checks (spec §3.2.1); return (source, target, key).
+
+    The source is normalised; the target is kept as sent (the source must link
+    to exactly that), its post found with the fragment ignored.
+    """
+    if not isinstance(source, str) or not source.strip():
+        raise Refused("source is required", SOURCE_MISSING)
+    if not isinstance(target, str) or not target.strip():
+        raise Refused("target is required", NOT_A_TARGET)
+    source, target = source.strip(), target.strip()
+    if len(source) > MAX_URL or safe_url(source) is None:
+        raise Refused("source must be an http(s) URL", SOURCE_MISSING)
+    if len(target) > MAX_URL or canonical(target) is None:
+        raise Refused("target must be an http(s) URL", NOT_A_TARGET)
+    if canonical(source) == canonical(target):
+        raise Refused("source and target are the same page", GENERIC)
+    targets = service().targets()
+    found = targets.resolve(target)
+    if found is None:
+        ours = urlsplit(canonical(targets.site_url) or "").netloc
+        if urlsplit(canonical(target) or "").netloc == ours:
+            raise Refused("target is not a post or page of this site", TARGET_MISSING)
+        raise Refused("target is not on this site", NOT_A_TARGET)
+    return safe_url(source) or source, target, found[0]
+
+
+def _full() -> bool:
+    return service().queue_full()
+
+
+def _busy() -> Response:
+    answer = Response("Too many mentions are waiting; try again later.\n", 503)
+    answer.headers["Retry-After"] = "60"
+    return answer
+
+
+def _one(name: str) -> str | None:
+    values = request.form.getlist(name)
+    return values[0] if len(values) == 1 else None
+
+
+@blueprint.post("/webmention")
+def webmention() -> Response:
+    """Queue a webmention: 201 with the status page in Location, or 400 why not."""
+    try:
+        source, target, key = check(_one("source"), _one("target"))
+    except Refused as refused:
+        return Response(refused.reason + "\n", 400, mimetype="text/plain")
+    if _full():
+        return _busy()
+    svc = service()
+    mention = svc.db.enqueue(
+        "webmention", source, target, key, ip=client_ip(), now=time.time()
+    )
+    svc.wake()
+    location = f"{endpoints().webmention}/status/{svc.tokens.status_id(mention or 0)}"
+    answer = Response("Accepted: the source will be verified.\n", 201)
+    answer.headers["Location"] = location
+    answer.mimetype = "text/plain"
+    return answer
+
+
+@blueprint.get("/webmention/status/<name>")
+def status(name: str) -> Response:
+    """Show a webmention's status to whoever holds the link the 201 gave."""
+    svc = service()
+    mention_id = svc.tokens.mention_of(name)
+    row = None if mention_id is None else svc.db.mention(mention_id)
+    if row is None:
+        return Response("No such webmention.\n", 404, mimetype="text/plain")
+    return jsonify(
+        {
+            "source": row["source"],
+            "target": row["target"],
+            "status": row["state"],
+            "summary": STATUS_TEXT[row["state"]],
+        }
+    )
+
+
+def parse_call(data: bytes) -> tuple[tuple, str | None]:
+    """Parse an XML-RPC call with expat through defusedxml: no DTD, no entities (D1)."""
+    unmarshaller = xmlrpc.client.Unmarshaller()
+    parser = DefusedExpatParser(unmarshaller, forbid_dtd=True)
+    parser.feed(data)
+    parser.close()
+    return unmarshaller.close(), unmarshaller.getmethodname()
+
+
+def _xml(body: str) -> Response:
+    return Response(body, 200, mimetype="text/xml")
+
+
+def fault(code: int, text: str) -> Response:
+    """Return an XML-RPC fault: a fixed text per code, never exception text (D5)."""
+    return _xml(
+        xmlrpc.client.dumps(xmlrpc.client.Fault(code, text), methodresponse=True)
+    )
+
+
+@blueprint.post("/xmlrpc")
+def xmlrpc_endpoint() -> Response:  # noqa: PLR0911 (one exit per fault)
+    """Pingback 1.0's ``pingback.ping``; every other method is refused (D4)."""
+    data = request.get_data(cache=False)
+    try:
+        params, method = parse_call(data)
+    except (
+        ExpatError,
+        DefusedXmlException,
+        xmlrpc.client.ResponseError,
+        ValueError,
+        TypeError,
+        IndexError,
+        KeyError,
+        OverflowError,
+    ):
+        return fault(PARSE_ERROR, "parse error: not a well-formed XML-RPC call")
+    if method != "pingback.ping":
+        return fault(NO_METHOD, "requested method not found")
+    if len(params) != 2 or not all(isinstance(p, str) for p in params):
+        return fault(GENERIC, "pingback.ping takes two strings: source and target")
+    # WordPress and other senders escape & as &amp; inside the strings.
+    source, target = (p.replace("&amp;", "&") for p in params)
+    try:
+        source, target, key = check(source, target)
+    except Refused as refused:
+        return fault(refused.fault, refused.reason)
+    if _full():
+        return _busy()
+    svc = service()
+    mention = svc.db.enqueue(
+        "pingback", source, target, key, ip=client_ip(), now=time.time()
+    )
+    if mention is None:
+        return fault(ALREADY, "the pingback has already been registered")
+    svc.wake()
+    return _xml(
+        xmlrpc.client.dumps(
+            ("Pingback received; the source will be verified.",), methodresponse=True
+        )
+    )

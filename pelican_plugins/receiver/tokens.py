@@ -1,0 +1,53 @@
+"""Signed tokens: the comment form's timestamp token and webmention status links.
+
+A form token proves the form was fetched at least ``min_delay`` seconds and at
+most ``max_age`` seconds ago (D16): bots that post at once, or replay an old
+token, get the "Please confirm your comment" page instead of a stored comment.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+from itsdangerous import BadSignature, SignatureExpired, Signer, TimestampSigner
+
+OK, EARLY, BAD = "ok", "early", "bad"
+
+
+class Tokens:
+    """Issue and check tokens signed with the service's secret key."""
+
+    def __init__(self, secret: str, min_delay: float, max_age: float) -> None:
+        self._form = TimestampSigner(secret, salt="receiver-comment-form")
+        self._status = Signer(secret, salt="receiver-webmention-status")
+        self.min_delay = min_delay
+        self.max_age = max_age
+
+    def issue(self) -> str:
+        """Return a fresh form token."""
+        return self._form.sign(secrets.token_urlsafe(8)).decode("ascii")
+
+    def check(self, token: object, now: float | None = None) -> str:
+        """Return OK, EARLY (sent too soon) or BAD (missing, forged or expired)."""
+        if not isinstance(token, str) or not token or len(token) > 200:
+            return BAD
+        try:
+            _, issued = self._form.unsign(
+                token, max_age=int(self.max_age), return_timestamp=True
+            )
+        except (SignatureExpired, BadSignature):
+            return BAD
+        age = (time.time() if now is None else now) - issued.timestamp()
+        return OK if age >= self.min_delay else EARLY
+
+    def status_id(self, mention_id: int) -> str:
+        """Return the unguessable name of a mention's status page."""
+        return self._status.sign(str(mention_id)).decode("ascii")
+
+    def mention_of(self, status_id: str) -> int | None:
+        """Return the mention id behind a status page name, or None if forged."""
+        try:
+            return int(self._status.unsign(status_id))
+        except (BadSignature, ValueError):
+            return None

@@ -1,0 +1,141 @@
+"""The targets file: every published post and page URL, mapped to its responses key.
+
+The receiver service checks a webmention, pingback or comment target against
+this map, so only real posts and pages (and the old URLs their metadata lists
+under ``old_urls``) can receive responses. The build writes it; the receiver
+reads it again whenever it changes. Format (docs/receiver.md)::
+
+    {"format": 1, "site_url": "https://…",
+     "targets": {"/2019/03/slug/": "slug", "/?p=12": "slug", …},
+     "posts": {"slug": "/2019/03/slug/", …}}
+
+``targets`` entries are site-absolute paths, or absolute URLs for old URLs on
+another host; ``posts`` gives each key's current address (where a commenter
+is sent back to).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+import json
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from pelican_plugins import atomic
+from pelican_plugins.responses.sanitize import safe_url
+
+logger = logging.getLogger(__name__)
+
+FORMAT = 1
+
+
+def old_urls(content: Any) -> list[str]:
+    """Return the ``old_urls`` metadata of *content*, split on commas and spaces."""
+    value = content.metadata.get("old_urls") or ""
+    if isinstance(value, list | tuple):
+        value = " ".join(map(str, value))
+    return str(value).replace(",", " ").split()
+
+
+def collect(contents: Iterable[Any], key_of: Any) -> tuple[dict, dict]:
+    """Map each content's URL and old URLs to its key, and each key to its URL."""
+    targets: dict[str, str] = {}
+    posts: dict[str, str] = {}
+    for content in contents:
+        try:
+            key = key_of(content)
+        except ValueError:
+            continue  # already reported by the plugin's attach step
+        current = "/" + content.url.lstrip("/")
+        posts.setdefault(key, current)  # the first (default-language) wins
+        for url in [current, *old_urls(content)]:
+            if url.startswith("/") or safe_url(url):
+                targets[url] = key
+            else:
+                logger.warning(
+                    "responses: %s: old URL %r is not a path or http(s) URL",
+                    content.source_path,
+                    url,
+                )
+    return dict(sorted(targets.items())), dict(sorted(posts.items()))
+
+
+def dump(site_url: str, targets: dict[str, str], posts: dict[str, str]) -> bytes:
+    """Return the file's bytes, stable for the same input."""
+    obj = {"format": FORMAT, "site_url": site_url, "targets": targets, "posts": posts}
+    return (json.dumps(obj, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def write(
+    path: Path, site_url: str, targets: dict[str, str], posts: dict[str, str]
+) -> None:
+    """Write the targets file atomically; equal bytes are left alone."""
+    data = dump(site_url, targets, posts)
+    try:
+        if Path(path).read_bytes() == data:
+            return
+    except OSError:
+        pass
+    atomic.write_bytes(path, data)
+
+
+def canonical(url: object) -> str | None:
+    """Return *url* as the receiver compares it: normalised, without fragment.
+
+    Normalised means :func:`safe_url`'s rules (lower-case scheme and IDNA host).
+
+    One rule for every target check (webmention, pingback, comments, replies).
+    """
+    normal = safe_url(url)
+    if normal is None:
+        return None
+    parts = urlsplit(normal)
+    return urlunsplit((*parts[:4], ""))
+
+
+class Targets:
+    """The loaded map: resolve a URL a sender gave to (responses key, post URL)."""
+
+    def __init__(
+        self, site_url: str, targets: dict[str, str], posts: dict[str, str]
+    ) -> None:
+        self.site_url = site_url.rstrip("/") + "/"
+        self.posts = {key: urljoin(self.site_url, path) for key, path in posts.items()}
+        self.by_url: dict[str, str] = {}
+        for entry, key in targets.items():
+            url = canonical(urljoin(self.site_url, entry))
+            if url is not None and key in posts:
+                self.by_url[url] = key
+
+    @classmethod
+    def load(cls, path: Path, site_url: str) -> Targets:
+        """Read the build's file; ValueError naming it when it is not one."""
+        try:
+            obj = json.loads(Path(path).read_bytes().decode("utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ValueError(
+                f"{path}: cannot read the targets file ({error})"
+            ) from error
+        maps = [
+            obj.get(name) if isinstance(obj, dict) else None
+            for name in ("targets", "posts")
+        ]
+        if not all(
+            isinstance(m, dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in m.items())
+            for m in maps
+        ):
+            raise ValueError(f"{path}: expected {{'targets': {{…}}, 'posts': {{…}}}}")
+        return cls(site_url, *maps)
+
+    def resolve(self, url: object) -> tuple[str, str] | None:
+        """Return (key, the post's current URL) for a target, or None if not ours."""
+        normal = canonical(url)
+        key = None if normal is None else self.by_url.get(normal)
+        return None if key is None else (key, self.posts[key])
+
+    def post_url(self, key: str) -> str | None:
+        """Return the current URL of the post with responses *key*."""
+        return self.posts.get(key)
