@@ -55,6 +55,19 @@ def test_the_manifest_lists_the_tombstone(site):
     assert stone.save_as == "2019/01/a-removed-post/index.html"
 
 
+def test_the_built_server_maps_answer_410_for_the_tombstone(site):
+    """The maps a build writes carry the 410s: nothing to paste by hand."""
+    page = GONE_PATH + "index.html"
+    netlify = (site / "_redirects").read_text().splitlines()
+    assert f"{GONE_PATH} {page} 410!" in netlify
+    nginx = (site / "redirects.nginx.conf").read_text()
+    assert f'location = "{GONE_PATH}" {{ error_page 410 "{page}"; return 410; }}' in (
+        nginx
+    )
+    htaccess = (site / ".htaccess").read_text()
+    assert 'RedirectMatch 410 "^/2019/01/a\\-removed\\-post/?$"' in htaccess
+
+
 @pytest.mark.validator
 def test_the_tombstone_page_is_valid_html(site):
     if shutil.which("java") is None:

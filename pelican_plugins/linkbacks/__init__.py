@@ -20,11 +20,16 @@ from pelican.generators import Generator, PelicanTemplateNotFound
 from pelican_plugins import atomic
 from pelican_plugins.contents import all_contents
 from pelican_plugins.linkbacks import manifest as manifests
+from pelican_plugins.linkbacks import serverlines
 from pelican_plugins.linkbacks import settings as plugin_settings
 from pelican_plugins.linkbacks.links import targets
 from pelican_plugins.linkbacks.state import State, StateError
 
 logger = logging.getLogger(__name__)
+
+#: Context key: ``(URL path, file path)`` of every tombstone of this build, for
+#: the ``redirects`` plugin's server maps (410 Gone next to its 301s).
+GONE = "gone_pages"
 
 
 def published(generators: list[Any]) -> list[Any]:
@@ -115,6 +120,8 @@ class LinkbacksGenerator(Generator):
                 )
             ),
         )
+        gone = (serverlines.paths(t) for t in self.manifest.tombstones)
+        self.context[GONE] = [pair for pair in gone if pair is not None]
 
     def generate_output(self, writer: Any) -> None:
         """Write the manifest and one tombstone page per deleted post."""

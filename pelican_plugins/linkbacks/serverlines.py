@@ -16,7 +16,7 @@ FORMATS = ("nginx", "apache", "netlify")
 _UNSAFE = set("\"\\$;{}`'<>#%") | {chr(c) for c in range(33)} | {"\x7f"}
 
 
-def _paths(tombstone: Tombstone) -> tuple[str, str] | None:
+def paths(tombstone: Tombstone) -> tuple[str, str] | None:
     """Return (URL path, file path) or None if either would break a config line."""
     url_path = urlsplit(tombstone.url).path or "/"
     file_path = "/" + tombstone.save_as.lstrip("/")
@@ -32,11 +32,11 @@ def _lines(
 ) -> str:
     lines = ["# Deleted posts answer 410 Gone with their removal notice.", *head]
     for tombstone in tombstones:
-        paths = _paths(tombstone)
-        if paths is None:
+        found = paths(tombstone)
+        if found is None:
             lines.append(f"# skipped (unsafe characters): {tombstone.url!r}")
         else:
-            lines += entry(*paths)
+            lines += entry(*found)
     return "\n".join(lines) + "\n"
 
 

@@ -181,7 +181,9 @@ class RedirectsGenerator(Generator):
         options = resolve(PLUGIN, PREFIX, SPEC, self.settings)
         settings = {**self.settings, **options}
         redirects = collect(self.context, settings)
-        if not redirects:
+        # Deleted posts' tombstones (the linkbacks plugin) answer 410 Gone.
+        gone = list(self.context.get("gone_pages", ()))
+        if not redirects and not gone:
             return
         output = Path(os.path.realpath(self.output_path))
         template = self.get_template(options["REDIRECTS_TEMPLATE"])
@@ -207,27 +209,51 @@ class RedirectsGenerator(Generator):
                 self.context,
                 redirect=redirect,
             )
-        _maps(output, redirects, options)
+        _maps(output, redirects, gone, options)
 
 
-def _maps(output: Path, redirects: list[Redirect], options: dict[str, Any]) -> None:
-    """nginx, Apache and ``_redirects`` maps of the same redirects (301)."""
+def _maps(
+    output: Path,
+    redirects: list[Redirect],
+    gone: list[tuple[str, str]],
+    options: dict[str, Any],
+) -> None:
+    """nginx, Apache and ``_redirects`` maps: 410 for *gone* pages, 301 for the rest.
+
+    *gone* holds ``(URL path, file path)`` pairs: the URL answers 410 with the
+    page at the file path as its body where the server can say so.
+    """
     formats = {
-        "REDIRECTS_NGINX": lambda r: (
-            f"location = {_quoted(unquote(r.old))}"
-            f" {{ return 301 {_quoted(r.target)}; }}"
+        "REDIRECTS_NGINX": (
+            lambda r: (
+                f"location = {_quoted(unquote(r.old))}"
+                f" {{ return 301 {_quoted(r.target)}; }}"
+            ),
+            lambda url, page: (
+                f"location = {_quoted(unquote(url))}"
+                f" {{ error_page 410 {_quoted(page)}; return 410; }}"
+            ),
         ),
-        "REDIRECTS_APACHE": lambda r: (
-            f'RedirectMatch 301 "^{re.escape(unquote(r.old).rstrip("/"))}/?$"'
-            f' "{r.target}"'
+        "REDIRECTS_APACHE": (
+            lambda r: (
+                f'RedirectMatch 301 "^{re.escape(unquote(r.old).rstrip("/"))}/?$"'
+                f' "{r.target}"'
+            ),
+            lambda url, page: (
+                f'RedirectMatch 410 "^{re.escape(unquote(url).rstrip("/"))}/?$"'
+            ),
         ),
-        "REDIRECTS_NETLIFY": lambda r: f"{r.old} {r.target} 301",
+        "REDIRECTS_NETLIFY": (
+            lambda r: f"{r.old} {r.target} 301",
+            lambda url, page: f"{url} {page} 410!",
+        ),
     }
-    for key, line in formats.items():
+    for key, (moved, removed) in formats.items():
         name = options[key]
         if name:
-            text = "".join(line(r) + "\n" for r in redirects)
-            atomic.write_text(output / name, text)
+            lines = [removed(url, page) for url, page in gone]
+            lines += [moved(r) for r in redirects]
+            atomic.write_text(output / name, "".join(line + "\n" for line in lines))
 
 
 def _quoted(value: str) -> str:
