@@ -16,6 +16,7 @@ from typing import Any
 
 from pelican import signals
 
+from pelican_plugins import run
 from pelican_plugins.bookmarks.services import (
     DEFAULT_SERVICES,
     Sharer,
@@ -94,12 +95,17 @@ def resolve_options(settings: dict[str, Any]) -> dict[str, Any]:
     return options
 
 
+def options_for(settings: dict[str, Any]) -> dict[str, Any]:
+    """Resolve this build's settings once (``pelican_plugins.run``)."""
+    return run.state(settings, PLUGIN, lambda: resolve_options(settings))
+
+
 def attach_links(generators: list[Any]) -> None:
     """Give every article and page its share links, once per build."""
     if not generators:
         return
     settings = generators[0].settings
-    options = resolve_options(settings)
+    options = options_for(settings)
     for gen in generators:
         gen.context[OPTIONS_KEY] = options
     base = site_base(settings, options["BOOKMARKS_DEV_SITEURL"])
@@ -121,7 +127,7 @@ def attach_links(generators: list[Any]) -> None:
 
 def write_share_page(generator: Any, writer: Any) -> None:
     """Write our own 'share to your server' page (used by Mastodon and diaspora*)."""
-    options = generator.context.get(OPTIONS_KEY) or resolve_options(generator.settings)
+    options = options_for(generator.settings)
     save_as = options["BOOKMARKS_SHARE_PAGE_SAVE_AS"]
     if not save_as:
         return
@@ -137,5 +143,6 @@ def write_share_page(generator: Any, writer: Any) -> None:
 
 def register() -> None:
     """Attach links after every generator has read its content; write our page."""
+    run.connect()
     signals.all_generators_finalized.connect(attach_links)
     signals.article_writer_finalized.connect(write_share_page)

@@ -98,11 +98,18 @@ class Responses:
     avatars: bool = True
     form_action: str | None = None
     feed_url: str | None = None
+    pending: bool = False  # its file is read when the article's page is written
 
     @property
     def count(self) -> int:
         """What the heading prints: exactly the number of listed responses."""
         return self.comment_count + self.ping_count
+
+    def summary(self) -> Responses:
+        """Only the counts, which listings print once the article page is out."""
+        return Responses(
+            key=self.key, comment_count=self.comment_count, ping_count=self.ping_count
+        )
 
 
 def display_name(name: Any) -> str:

@@ -19,6 +19,7 @@ from pelican import signals
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import slugify
 
+from pelican_plugins import run
 from pelican_plugins.config import Setting, resolve
 from pelican_plugins.contents import all_contents
 from pelican_plugins.tag_cloud.cloud import CloudItem, Entry, build_cloud
@@ -123,13 +124,14 @@ def legacy_options(options: dict[str, Any], settings: dict[str, Any]) -> dict[st
 
 
 def options_for(generator: Any) -> dict[str, Any]:
-    """Resolve this build's settings once and keep them in the context."""
-    options = generator.context.get(OPTIONS_KEY)
-    if options is None:
-        options = legacy_options(
-            resolve(PLUGIN, PREFIX, SPEC, generator.settings), generator.settings
-        )
-        generator.context[OPTIONS_KEY] = options
+    """Resolve this build's settings once (``pelican_plugins.run``); show them."""
+    settings = generator.settings
+    options = run.state(
+        settings,
+        PLUGIN,
+        lambda: legacy_options(resolve(PLUGIN, PREFIX, SPEC, settings), settings),
+    )
+    generator.context[OPTIONS_KEY] = options  # for the templates
     return options
 
 
@@ -280,5 +282,6 @@ def prerender(generator: Any) -> None:
 
 def register() -> None:
     """Fix tags before Pelican groups articles by them; build clouds after."""
+    run.connect()
     signals.article_generator_pretaxonomy.connect(fix_tags)
     signals.article_generator_finalized.connect(add_clouds)

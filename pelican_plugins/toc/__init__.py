@@ -25,18 +25,10 @@ from pelican import signals
 from pelican.readers import HTMLReader, MarkdownReader, RstReader
 from pelican.utils import pelican_open
 
-from pelican_plugins.config import resolve
+from pelican_plugins import run
 from pelican_plugins.toc.fast import TocExtension, finish
 from pelican_plugins.toc.scan import Scan
-from pelican_plugins.toc.settings import (
-    PLUGIN,
-    PREFIX,
-    RESOLVED_KEY,
-    SPEC,
-    options,
-    overrides,
-    resolved,
-)
+from pelican_plugins.toc.settings import options, overrides, resolved
 from pelican_plugins.toc.transform import toc
 
 __all__ = ["TocBody", "add_toc", "register"]
@@ -165,14 +157,8 @@ def on_content_object_init(content: Any) -> None:
         content.toc_body = TocBody(content)
 
 
-def on_initialized(pelican: Any) -> None:
-    """Resolve (and check) the settings once per run."""
-    settings = pelican.settings
-    settings[RESOLVED_KEY] = resolve(PLUGIN, PREFIX, SPEC, settings)
-
-
 def register() -> None:
     """Connect the plugin to Pelican."""
-    signals.initialized.connect(on_initialized)
+    run.connect()
     signals.readers_init.connect(on_readers_init)
     signals.content_object_init.connect(on_content_object_init)
