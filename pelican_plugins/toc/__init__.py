@@ -7,11 +7,13 @@ reader returns
 - as the body: its own HTML with ``[TOC]`` markers removed and nothing else
   changed, which is what summaries, index pages and feeds are cut from;
 - as metadata: ``toc`` (nested entries ``{level, id, text, children}``),
-  ``toc_nav`` (how to render the table) and ``toc_parts`` (the body with heading
-  ids and back-links, split where an in-content table goes).
+  ``toc_nav`` (how to render the table) and ``toc_edits`` (where an in-content
+  table goes, and the few heading ids and back-links to insert into the body;
+  a second copy of every body would double the memory of a large site).
 
-``content_object_init`` wraps ``toc_parts`` as ``article.toc_body``, which
-resolves ``{filename}`` links like ``article.content`` does. The theme partial
+``content_object_init`` wraps ``toc_edits`` as ``article.toc_body``, which
+applies them when a page is rendered and resolves ``{filename}`` links like
+``article.content`` does. The theme partial
 ``partials/toc.html`` renders the table and the decorated body.
 """
 
@@ -29,7 +31,7 @@ from pelican_plugins import run
 from pelican_plugins.toc.fast import TocExtension, finish
 from pelican_plugins.toc.scan import Scan
 from pelican_plugins.toc.settings import options, overrides, resolved
-from pelican_plugins.toc.transform import toc
+from pelican_plugins.toc.transform import decorate, toc
 
 __all__ = ["TocBody", "add_toc", "register"]
 
@@ -58,14 +60,14 @@ def add_toc(
     if result.problem:
         logger.warning("toc: %s left without a table: %s", source, result.problem)
     metadata["toc"] = result.entries
-    if result.parts is not None:
+    if result.inserts is not None:
         metadata["toc_nav"] = {
             "id": result.nav_id,
             "title": config["TOC_TITLE"],
             "list": config["TOC_LIST"],
             "inline": result.inline,
         }
-        metadata["toc_parts"] = list(result.parts)
+        metadata["toc_edits"] = (len(result.content), result.split, result.inserts)
     return result.content, metadata
 
 
@@ -132,11 +134,18 @@ class TocBody:
         self.content = content
 
     def _part(self, index: int) -> str:
-        html = self.content.toc_parts[index]
         content = self.content
+        length, split, inserts = content.toc_edits
+        raw = content._content
+        if len(raw) != length:
+            # Something rewrote the body after the reader: the offsets no
+            # longer fit, so show it undecorated rather than broken.
+            logger.warning("toc: %s changed after reading", content.source_path)
+            return raw if index == 0 else ""
+        html = decorate(raw, inserts, split)[index]
         # Resolve `{filename}` links as Pelican does for the body, unless the
         # body had none (memoized .content then equals the raw body).
-        if not html or content.content == content._content:
+        if not html or content.content == raw:
             return html
         return content._update_content(html, content.get_siteurl())
 
@@ -153,7 +162,7 @@ class TocBody:
 
 def on_content_object_init(content: Any) -> None:
     """Expose the decorated body to templates as ``article.toc_body``."""
-    if getattr(content, "toc_parts", None):
+    if getattr(content, "toc_edits", None):
         content.toc_body = TocBody(content)
 
 
