@@ -189,15 +189,24 @@ def build_command(
 
 
 def run_one(
-    corpus: Path, variant: dict[str, Any], work: Path, python: str = sys.executable
+    corpus: Path,
+    variant: dict[str, Any],
+    work: Path,
+    python: str = sys.executable,
+    keep: dict[str, Path] | None = None,
 ) -> dict[str, Any]:
     """Build once in a fresh process; return wall time, peak RSS and log counts.
 
     Output and cache always go to fresh directories under `work`, whatever the
     settings file says, so a benchmark can never touch the repository's output.
+    With *keep* ({"output": DIR, "cache": DIR}, under `work`) they go there
+    instead and stay for the next build: the warm-rebuild benchmark.
     """
-    out = Path(tempfile.mkdtemp(prefix="out-", dir=work))
-    cache = Path(tempfile.mkdtemp(prefix="cache-", dir=work))
+    if keep:
+        out, cache = keep["output"], keep["cache"]
+    else:
+        out = Path(tempfile.mkdtemp(prefix="out-", dir=work))
+        cache = Path(tempfile.mkdtemp(prefix="cache-", dir=work))
     cmd, cwd = build_command(corpus, variant, work, out, cache, python=python)
     with (
         tempfile.TemporaryFile(dir=work) as so,
@@ -213,8 +222,9 @@ def run_one(
         stdout = so.read().decode("utf-8", "replace")
         stderr = se.read().decode("utf-8", "replace")
     html = _count_html(out)
-    shutil.rmtree(out, ignore_errors=True)
-    shutil.rmtree(cache, ignore_errors=True)
+    if not keep:
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
     if proc.returncode != 0:
         raise RuntimeError(
             f"build failed (exit {proc.returncode}): {' '.join(cmd[:3])}\n"

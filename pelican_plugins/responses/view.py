@@ -83,7 +83,7 @@ class Row:
     end: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per post, kept for the whole build
 class Responses:
     """Everything the theme needs for one article: lists, counts and options."""
 

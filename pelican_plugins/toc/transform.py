@@ -9,11 +9,13 @@ renders the table itself between the two halves.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html import escape
 import itertools
-from typing import Any
+import sys
+from typing import Any, NamedTuple
 
 from pelican_plugins.toc.scan import (
     BACKLINK_CLASS,
@@ -29,9 +31,22 @@ PLACEMENTS = ("auto", "marker", "none")
 
 Entry = dict[str, Any]  # {"level", "id", "text", "children"}: plain, so it pickles
 Edits = list[tuple[int, int, str]]  # (offset, characters removed, text inserted)
-# (offset in the clean body, text inserted there), sorted: the decorated body is
-# kept as these few insertions, not as a second copy of every post's body.
-Inserts = tuple[tuple[int, str], ...]
+
+
+class Inserts(NamedTuple):
+    """Texts to insert into the clean body, at offsets in ascending order.
+
+    The decorated body is kept as these few insertions, not as a second copy
+    of every post's body; offsets sit in one machine-word array and repeated
+    texts (every back-link of a site) are one shared string.
+    """
+
+    offsets: array[int]
+    texts: tuple[str, ...]
+
+    def pairs(self) -> Iterator[tuple[int, str]]:
+        """(offset, text) in order."""
+        return zip(self.offsets, self.texts, strict=True)
 
 
 @dataclass(frozen=True)
@@ -78,13 +93,14 @@ class Result:
 def decorate(clean: str, inserts: Inserts, split: int | None) -> tuple[str, str]:
     """Apply *inserts* to *clean*; cut it at *split* (an insertion there goes after).
 
-    >>> decorate("<h2>A</h2><p>x</p>", ((3, ' id="a"'), (18, "<p>back</p>")), 0)
+    >>> ins = Inserts(array("q", [3, 18]), (' id="a"', "<p>back</p>"))
+    >>> decorate("<h2>A</h2><p>x</p>", ins, 0)
     ('', '<h2 id="a">A</h2><p>x</p><p>back</p>')
     """
     cut = len(clean) + 1 if split is None else split  # None: all of it before
     halves: list[list[str]] = [[], []]
     position = 0
-    for offset, text in inserts:
+    for offset, text in inserts.pairs():
         half = halves[offset >= cut]
         if position < cut <= offset:
             halves[0].append(clean[position:cut])
@@ -101,13 +117,15 @@ def decorate(clean: str, inserts: Inserts, split: int | None) -> tuple[str, str]
 
 def _clean_offsets(edits: Edits, removals: Edits) -> Inserts:
     """Re-base insertions on the body with its markers removed, in offset order."""
-    inserts = []
+    offsets = array("q")
+    texts = []
     for offset, removed, text in sorted(edits, key=lambda e: e[0]):
         if removed:
             continue
         shift = sum(n for start, n, _ in removals if start + n <= offset)
-        inserts.append((offset - shift, text))
-    return tuple(inserts)
+        offsets.append(offset - shift)
+        texts.append(sys.intern(text))
+    return Inserts(offsets, tuple(texts))
 
 
 def nest(flat: Iterable[Entry]) -> list[Entry]:
