@@ -15,7 +15,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html clean regenerate serve devserver publish test lint format bench bench-instructions update-golden moderate import
+.PHONY: help venv html clean regenerate serve devserver publish test lint format bench bench-instructions bench-warm update-golden moderate import
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -59,11 +59,14 @@ format: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(STAMP) ## Time plain Pelican against this project on a generated corpus
+bench: $(STAMP) ## Time plain Pelican against this project (BENCH_ARGS="--posts 500,2000,5000" sweeps)
 	$(BIN)/python bench/build.py $(BENCH_ARGS)
 
 bench-instructions: $(STAMP) ## Count instructions (valgrind) of the bench variants over 3 hash seeds
 	$(BIN)/python bench/instructions.py $(BENCH_ARGS)
+
+bench-warm: $(STAMP) ## Time rebuilds after editing one post or approving one comment
+	$(BIN)/python bench/warm.py $(BENCH_ARGS)
 
 import: $(STAMP) ## Import a WordPress export: make import WXR=export.xml [ARGS="--posts"]
 	@test -n "$(WXR)" || { echo 'usage: make import WXR=export.xml [ARGS="--posts"]'; exit 2; }
