@@ -30,7 +30,7 @@ from pelican.utils import pelican_open
 from pelican_plugins import run
 from pelican_plugins.toc.fast import TocExtension, finish
 from pelican_plugins.toc.scan import Scan
-from pelican_plugins.toc.settings import options, overrides, resolved
+from pelican_plugins.toc.settings import overrides, resolved, run_options
 from pelican_plugins.toc.transform import decorate, toc
 
 __all__ = ["TocBody", "add_toc", "register"]
@@ -55,7 +55,11 @@ def add_toc(
     config = resolved(settings)
     enabled, depth = overrides(metadata, source)
     result = toc(
-        content or "", options(config), enabled=enabled, depth=depth, found=found
+        content or "",
+        run_options(settings),
+        enabled=enabled,
+        depth=depth,
+        found=found,
     )
     if result.problem:
         logger.warning("toc: %s left without a table: %s", source, result.problem)
@@ -97,7 +101,7 @@ class TocMarkdownMixin(TocReaderMixin):
         """Read *source_path*; find the table's data on Markdown's tree."""
         self._source_path = source_path
         config = dict(self.settings["MARKDOWN"])
-        marker = options(resolved(self.settings)).marker
+        marker = run_options(self.settings).marker
         extension = TocExtension(marker)
         config["extensions"] = [*config.get("extensions", []), extension]
         self._md = Markdown(**config)

@@ -93,6 +93,11 @@ def resolved(settings: Mapping[str, Any]) -> dict[str, Any]:
     return run.state(settings, PLUGIN, lambda: resolve(PLUGIN, PREFIX, SPEC, settings))
 
 
+def run_options(settings: Mapping[str, Any]) -> Options:
+    """Return this build's transform options, made once per build."""
+    return run.state(settings, f"{PLUGIN}.options", lambda: options(resolved(settings)))
+
+
 def options(config: Mapping[str, Any]) -> Options:
     """Turn resolved settings into the transform's options."""
     return Options(

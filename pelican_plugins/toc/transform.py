@@ -122,7 +122,9 @@ def _clean_offsets(edits: Edits, removals: Edits) -> Inserts:
     for offset, removed, text in sorted(edits, key=lambda e: e[0]):
         if removed:
             continue
-        shift = sum(n for start, n, _ in removals if start + n <= offset)
+        shift = 0
+        if removals:
+            shift = sum(n for start, n, _ in removals if start + n <= offset)
         offsets.append(offset - shift)
         texts.append(sys.intern(text))
     return Inserts(offsets, tuple(texts))
