@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from pelican_plugins import cache_guard
-import pelican_plugins.toc as toc_plugin
-from tests.support import build, soup, write_post
+from tests.support import build, count_reads, soup, write_post
 
 POST = "Title: Cached\nDate: 2020-05-05\nSlug: cached\n\n## First part\n\nText.\n"
 
@@ -53,14 +52,7 @@ def test_unchanged_settings_reuse_the_cache(
     content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cache = tmp_path / "cache"
-    reads: list[str] = []
-    original = toc_plugin.add_toc
-
-    def counting(content: str, metadata: dict, settings: dict, source: str, found=None):
-        reads.append(source)
-        return original(content, metadata, settings, source, found)
-
-    monkeypatch.setattr(toc_plugin, "add_toc", counting)
+    reads = count_reads(monkeypatch)
     build(tmp_path / "a", content=content, cache=cache)
     first = heading(tmp_path / "a")
     build(tmp_path / "b", content=content, cache=cache)

@@ -10,8 +10,7 @@ import pytest
 
 from pelican_plugins.responses.model import Response
 from pelican_plugins.responses.store import ResponseStore
-import pelican_plugins.toc as toc_plugin
-from tests.support import DEV_CONF, soup, write_post
+from tests.support import DEV_CONF, count_reads, soup, write_post
 
 POST = """Title: Devserver
 Date: 2021-03-01 10:00
@@ -90,14 +89,7 @@ def test_second_build_honours_settings_changed_in_between(site: Pelican) -> None
 def test_a_rebuild_after_a_settings_change_uses_the_new_cache(
     site: Pelican, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reads: list[str] = []
-    original = toc_plugin.add_toc
-
-    def counting(content: str, metadata: dict, settings: dict, source: str, found=None):
-        reads.append(source)
-        return original(content, metadata, settings, source, found)
-
-    monkeypatch.setattr(toc_plugin, "add_toc", counting)
+    reads = count_reads(monkeypatch)
     site.run()  # no fingerprint yet: cache_guard starts a new cache
     assert len(reads) == 1
     site.run()  # an edit elsewhere under the devserver: the post comes from the cache

@@ -9,8 +9,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 import pytest
 
-import pelican_plugins.toc as toc_plugin
-from tests.support import build, soup, write_post
+from tests.support import build, count_reads, soup, write_post
 
 FIXTURES = Path(__file__).parent / "fixtures" / "toc"
 GOLDEN = Path(__file__).parent / "golden" / "toc"
@@ -190,14 +189,7 @@ def test_cached_builds_keep_the_table_and_see_setting_changes(
     tmp_path: Path, layer: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cache = tmp_path / "cache"
-    calls: list[str] = []
-    original = toc_plugin.add_toc
-
-    def counting(content: str, metadata: dict, settings: dict, source: str, found=None):
-        calls.append(source)
-        return original(content, metadata, settings, source, found)
-
-    monkeypatch.setattr(toc_plugin, "add_toc", counting)
+    calls = count_reads(monkeypatch)
 
     def run(name: str, **overrides: object) -> str:
         site = build(
