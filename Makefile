@@ -23,7 +23,7 @@ SEND_ARGS ?=
 SEND := $(BIN)/python -m pelican_plugins.linkbacks send --output $(OUTPUTDIR) $(SEND_ARGS)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html clean regenerate serve devserver publish send test lint format bench bench-instructions bench-linkbacks update-golden moderate import receiver sync-responses bench-receiver
+.PHONY: help venv html clean regenerate serve devserver publish send test lint format bench bench-instructions bench-linkbacks bench-warm update-golden moderate import receiver sync-responses bench-receiver
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -71,7 +71,7 @@ format: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(STAMP) ## Time plain Pelican against this project on a generated corpus
+bench: $(STAMP) ## Time plain Pelican against this project (BENCH_ARGS="--posts 500,2000,5000" sweeps)
 	$(BIN)/python bench/build.py $(BENCH_ARGS)
 
 bench-instructions: $(STAMP) ## Count instructions (valgrind) of the bench variants over 3 hash seeds
@@ -79,6 +79,9 @@ bench-instructions: $(STAMP) ## Count instructions (valgrind) of the bench varia
 
 bench-linkbacks: $(STAMP) ## Time the linkbacks sender: 1,000 targets on a 50 ms local server
 	$(BIN)/python bench/linkbacks.py $(BENCH_ARGS)
+
+bench-warm: $(STAMP) ## Time rebuilds after editing one post or approving one comment
+	$(BIN)/python bench/warm.py $(BENCH_ARGS)
 
 import: $(STAMP) ## Import a WordPress export: make import WXR=export.xml [ARGS="--posts --uploads DIR"]
 	@test -n "$(WXR)" || { echo 'usage: make import WXR=export.xml [ARGS="--posts --uploads DIR"]'; exit 2; }

@@ -5,8 +5,8 @@ directory, variants are interleaved so machine noise hits all of them alike,
 and the headline figure is the median ratio to plain Pelican, which is far
 more stable on small shared machines than absolute seconds.
 
-Usage: python bench/build.py [--posts 500] [--responses 10] [--runs 5]
-                             [--corpus DIR] [--json FILE]
+Usage: python bench/build.py [--posts 500|500,2000,5000] [--responses 10]
+                             [--runs 5] [--corpus DIR] [--json FILE] [--quick]
 """
 
 from __future__ import annotations
@@ -78,6 +78,11 @@ PLUGIN_GROUPS: dict[str, tuple[str, ...]] = {
     "responses": ("pelican_plugins.responses",),
     "linkbacks": ("pelican_plugins.linkbacks",),
 }
+# Plugins that exist to make builds correct or fast: each must pay for itself.
+FEATURE_PLUGINS: dict[str, tuple[str, ...]] = {
+    "cache_guard": ("pelican_plugins.cache_guard",),
+    "url_memo": ("pelican_plugins.url_memo",),
+}
 
 
 def _project_plugins() -> list[str]:
@@ -87,24 +92,39 @@ def _project_plugins() -> list[str]:
     return list(read_settings(str(PROJECT_SETTINGS))["PLUGINS"] or [])
 
 
-def default_variants(per_plugin: bool = True) -> dict[str, dict[str, Any]]:
+def default_variants(
+    per_plugin: bool = True, features: bool = False
+) -> dict[str, dict[str, Any]]:
     """Plain, the whole project, and the project without each plugin group.
 
     Building the project once without a group, in the same interleaved run,
     gives that group's own cost: (project - project_without) / plain.
-    Until pelicanconf.py exists this is plain twice (a noise check).
+    `no-plugins` is the same site and theme without any plugin: the baseline of
+    the plugins' own cost. With *features*, also the parts named in issue 13:
+    the per-post responses feeds, writing the content cache, `cache_guard`
+    (its fingerprint) and `url_memo`. Until pelicanconf.py exists this is
+    plain twice (a noise check).
     """
     variants = {BASELINE: plain_variant()}
     if not PROJECT_SETTINGS.exists():
         variants["plain-again"] = plain_variant()
         return variants
     variants["project"] = project_variant()
+    variants["no-plugins"] = project_variant(PLUGINS=[])
+    plugins = _project_plugins()
     if per_plugin:
-        plugins = _project_plugins()
         for group, names in PLUGIN_GROUPS.items():
             if set(names) <= set(plugins):
                 rest = [p for p in plugins if p not in names]
                 variants[f"no-{group}"] = project_variant(PLUGINS=rest)
+    if features:
+        for group, names in FEATURE_PLUGINS.items():
+            if set(names) <= set(plugins):
+                rest = [p for p in plugins if p not in names]
+                variants[f"no-{group}"] = project_variant(PLUGINS=rest)
+        variants["no-post-feeds"] = project_variant(RESPONSES_ARTICLE_FEED_ATOM=None)
+        # Cold, but saving Pelican's content cache as `make html` does.
+        variants["plus-cache-writes"] = project_variant(CACHE_CONTENT=True)
     return variants
 
 
@@ -113,16 +133,21 @@ def plugin_costs(
 ) -> dict[str, float]:
     """Each plugin group's cost as a fraction of the plain Pelican build.
 
-    `measure` is "median_s" (wall time) or "median_cpu_s" (CPU time of the
-    build process, less disturbed when other work shares the machine).
+    `measure` is "median_s" (wall time), "median_cpu_s" (CPU time of the build
+    process, less disturbed when other work shares the machine) or
+    "median_peak_rss_mb" (then the result is in MB, not a fraction).
+    A `no-X` variant gives X's cost as project - variant; a `plus-X` variant
+    (the project doing more) as variant - project.
     """
-    plain = results[BASELINE][measure]
+    plain = 1.0 if measure == "median_peak_rss_mb" else results[BASELINE][measure]
     project = results["project"][measure]
-    return {
-        name.removeprefix("no-"): (project - summary[measure]) / plain
-        for name, summary in results.items()
-        if name.startswith("no-")
-    }
+    costs = {}
+    for name, summary in results.items():
+        if name.startswith("no-") and name != "no-plugins":
+            costs[name.removeprefix("no-")] = (project - summary[measure]) / plain
+        elif name.startswith("plus-"):
+            costs[name.removeprefix("plus-")] = (summary[measure] - project) / plain
+    return costs
 
 
 def import_responses(corpus: Path) -> dict[str, Any] | None:
@@ -170,15 +195,24 @@ def build_command(
 
 
 def run_one(
-    corpus: Path, variant: dict[str, Any], work: Path, python: str = sys.executable
+    corpus: Path,
+    variant: dict[str, Any],
+    work: Path,
+    python: str = sys.executable,
+    keep: dict[str, Path] | None = None,
 ) -> dict[str, Any]:
     """Build once in a fresh process; return wall time, peak RSS and log counts.
 
     Output and cache always go to fresh directories under `work`, whatever the
     settings file says, so a benchmark can never touch the repository's output.
+    With *keep* ({"output": DIR, "cache": DIR}, under `work`) they go there
+    instead and stay for the next build: the warm-rebuild benchmark.
     """
-    out = Path(tempfile.mkdtemp(prefix="out-", dir=work))
-    cache = Path(tempfile.mkdtemp(prefix="cache-", dir=work))
+    if keep:
+        out, cache = keep["output"], keep["cache"]
+    else:
+        out = Path(tempfile.mkdtemp(prefix="out-", dir=work))
+        cache = Path(tempfile.mkdtemp(prefix="cache-", dir=work))
     cmd, cwd = build_command(corpus, variant, work, out, cache, python=python)
     with (
         tempfile.TemporaryFile(dir=work) as so,
@@ -194,8 +228,9 @@ def run_one(
         stdout = so.read().decode("utf-8", "replace")
         stderr = se.read().decode("utf-8", "replace")
     html = _count_html(out)
-    shutil.rmtree(out, ignore_errors=True)
-    shutil.rmtree(cache, ignore_errors=True)
+    if not keep:
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
     if proc.returncode != 0:
         raise RuntimeError(
             f"build failed (exit {proc.returncode}): {' '.join(cmd[:3])}\n"
@@ -215,6 +250,10 @@ def _summary(runs: list[dict[str, Any]], base: list[dict[str, Any]] | None) -> d
     walls = [r["wall_s"] for r in runs]
     s: dict[str, Any] = {
         "runs": len(runs),
+        "raw": [
+            {"wall_s": r["wall_s"], "cpu_s": r["cpu_s"], "rss_mb": r["peak_rss_mb"]}
+            for r in runs
+        ],
         "wall_s": walls,
         "median_s": statistics.median(walls),
         "min_s": min(walls),
@@ -313,77 +352,199 @@ def _corpus_info(corpus: Path) -> dict[str, Any]:
     return info
 
 
+def prepare_corpus(corpus: Path, posts: int, responses: int, seed: int) -> dict:
+    """Generate *corpus* unless it holds posts already; import its responses."""
+    gen_s = None
+    if not (corpus / "content" / "posts").is_dir():
+        t0 = time.perf_counter()
+        generate(corpus, posts, responses, seed)
+        gen_s = time.perf_counter() - t0
+    info = _corpus_info(corpus)
+    info["generate_s"] = gen_s
+    made = f", generated in {gen_s:.1f} s" if gen_s is not None else " (reused)"
+    print(
+        f"corpus: {info['posts']} posts, "
+        f"{info.get('responses', '?')} responses/post, "
+        f"export.xml {info['wxr_mb'] or 0:.1f} MB{made}",
+        flush=True,
+    )
+    imported = import_responses(corpus)
+    if imported:
+        info.update(imported)
+        print(
+            f"imported export.xml in {imported['import_s']:.1f} s "
+            f"(peak RSS {imported['import_rss_mb']:.0f} MB): "
+            f"{imported['response_files']} posts with responses",
+            flush=True,
+        )
+    return info
+
+
+def size_summary(posts: int, results: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """One point of the curve: the plugins' own cost and each part's, at one size.
+
+    Ratios are of CPU time (user + system of the build process) and of peak
+    RSS, project against the same site and theme without plugins.
+    """
+    row: dict[str, Any] = {"posts": posts}
+    if "project" not in results or "no-plugins" not in results:
+        return row
+    project, bare = results["project"], results["no-plugins"]
+    plain = results[BASELINE]
+    row.update(
+        plain_cpu_s=plain["median_cpu_s"],
+        no_plugins_cpu_s=bare["median_cpu_s"],
+        project_cpu_s=project["median_cpu_s"],
+        cpu_ratio=statistics.median(
+            p["cpu_s"] / b["cpu_s"]
+            for p, b in zip(project["raw"], bare["raw"], strict=True)
+        ),
+        no_plugins_rss_mb=bare["median_peak_rss_mb"],
+        project_rss_mb=project["median_peak_rss_mb"],
+        rss_ratio=project["median_peak_rss_mb"] / bare["median_peak_rss_mb"],
+        cpu_costs=plugin_costs(results, "median_cpu_s"),
+        rss_costs=plugin_costs(results, "median_peak_rss_mb"),
+    )
+    return row
+
+
+def format_curve(rows: list[dict[str, Any]]) -> str:
+    """Return the sweep's table: a line per corpus size, then each part's cost."""
+    head = (
+        f"{'posts':>6}{'plain CPU s':>12}{'no-plugins':>11}{'project':>9}"
+        f"{'CPU x':>7}{'RSS no-pl':>10}{'RSS proj':>9}{'RSS x':>7}"
+    )
+    lines = [
+        (
+            "project against the same site without plugins (CPU: median of paired "
+            "ratios; RSS: medians, MB)"
+        ),
+        head,
+        "-" * len(head),
+    ]
+    for row in rows:
+        if "cpu_ratio" not in row:
+            continue
+        lines.append(
+            f"{row['posts']:>6}{row['plain_cpu_s']:>12.2f}"
+            f"{row['no_plugins_cpu_s']:>11.2f}{row['project_cpu_s']:>9.2f}"
+            f"{row['cpu_ratio']:>6.3f}x{row['no_plugins_rss_mb']:>10.0f}"
+            f"{row['project_rss_mb']:>9.0f}{row['rss_ratio']:>6.2f}x"
+        )
+    parts = sorted({part for row in rows for part in row.get("cpu_costs", {})})
+    if parts:
+        lines.append("")
+        lines.append(
+            "each part's cost: CPU as % of a plain build / peak RSS in MB "
+            "(no-X: project - project without X; plus-X: the project doing X)"
+        )
+        lines.append(f"{'posts':>6}" + "".join(f"{part:>22}" for part in parts))
+        for row in rows:
+            cells = []
+            for part in parts:
+                if part in row.get("cpu_costs", {}):
+                    cpu, rss = row["cpu_costs"][part], row["rss_costs"][part]
+                    cells.append(f"{cpu:+.1%} / {rss:+.0f} MB".rjust(22))
+                else:
+                    cells.append(" " * 22)
+            lines.append(f"{row['posts']:>6}" + "".join(cells))
+    return "\n".join(lines)
+
+
+def _sizes(text: str) -> list[int]:
+    sizes = [int(part) for part in text.split(",") if part.strip()]
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError("expected N or N,N,... posts (N >= 1)")
+    return sizes
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point for `make bench`."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--posts", type=int, default=500)
+    ap.add_argument(
+        "--posts",
+        type=_sizes,
+        default=[500],
+        help="corpus size, or a comma-separated sweep such as 500,2000,5000",
+    )
     ap.add_argument("--responses", type=int, default=10)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--warmup", type=int, default=1, help="untimed rounds first")
     ap.add_argument(
-        "--corpus", type=Path, help="reuse this corpus (generated there if absent)"
+        "--corpus",
+        type=Path,
+        help="reuse this corpus (generated there if absent); in a sweep, the "
+        "folder that keeps one corpus per size (DIR/posts-N)",
     )
     ap.add_argument("--json", type=Path, help="also write the figures here")
     ap.add_argument(
-        "--quick", action="store_true", help="only plain vs project, no per-plugin runs"
+        "--quick",
+        action="store_true",
+        help="only plain, project and no-plugins: no per-plugin or per-feature runs",
     )
     args = ap.parse_args(argv)
+    sweep = len(args.posts) > 1
 
+    payload: dict[str, Any] = {
+        "runs": args.runs,
+        "warmup": args.warmup,
+        "python": sys.version.split()[0],
+        "cpus": os.cpu_count(),
+        "sizes": [],
+    }
+    rows = []
+    t_all = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
-        corpus = args.corpus or Path(tmp)
-        gen_s = None
-        if not (corpus / "content" / "posts").is_dir():
+        for posts in args.posts:
+            root = args.corpus or Path(tmp)
+            corpus = root / f"posts-{posts}" if sweep else root
+            info = prepare_corpus(corpus, posts, args.responses, args.seed)
+            variants = default_variants(
+                per_plugin=not args.quick, features=not args.quick
+            )
             t0 = time.perf_counter()
-            generate(corpus, args.posts, args.responses, args.seed)
-            gen_s = time.perf_counter() - t0
-        info = _corpus_info(corpus)
-        info["generate_s"] = gen_s
-        made = f", generated in {gen_s:.1f} s" if gen_s is not None else " (reused)"
-        print(
-            f"corpus: {info['posts']} posts, "
-            f"{info.get('responses', '?')} responses/post, "
-            f"export.xml {info['wxr_mb'] or 0:.1f} MB{made}",
-            flush=True,
-        )
-        imported = import_responses(corpus)
-        if imported:
-            info.update(imported)
+            results = run_variants(corpus, variants, args.runs, warmup=args.warmup)
+            total = time.perf_counter() - t0
+            print(format_table(results))
+            costs = plugin_costs(results) if "project" in results else {}
+            cpu_costs = (
+                plugin_costs(results, "median_cpu_s") if "project" in results else {}
+            )
+            rss_costs = (
+                plugin_costs(results, "median_peak_rss_mb")
+                if "project" in results
+                else {}
+            )
+            for group, cost in costs.items():
+                print(
+                    f"{group:>13}: {cost:+.1%} of a plain Pelican build "
+                    f"(CPU time: {cpu_costs[group]:+.1%}; "
+                    f"peak RSS {rss_costs[group]:+.0f} MB)"
+                )
             print(
-                f"imported export.xml in {imported['import_s']:.1f} s "
-                f"(peak RSS {imported['import_rss_mb']:.0f} MB): "
-                f"{imported['response_files']} posts with responses",
+                f"{os.cpu_count()} CPUs; {args.runs} runs each after {args.warmup} "
+                f"warm-up; {info['posts']} posts took {total:.0f} s. "
+                "Quote medians and ratios, not single runs.",
                 flush=True,
             )
-        variants = default_variants(per_plugin=not args.quick)
-        t0 = time.perf_counter()
-        results = run_variants(corpus, variants, args.runs, warmup=args.warmup)
-        total = time.perf_counter() - t0
-
-    print(format_table(results))
-    costs = plugin_costs(results) if "project" in results else {}
-    cpu_costs = plugin_costs(results, "median_cpu_s") if "project" in results else {}
-    for group, cost in costs.items():
-        print(
-            f"{group:>10}: adds {cost:+.1%} of a plain Pelican build "
-            f"(CPU time: {cpu_costs[group]:+.1%})"
-        )
-    print(
-        f"{os.cpu_count()} CPUs; {args.runs} runs each after {args.warmup} warm-up; "
-        f"bench took {total:.0f} s. Quote medians and ratios, not single runs."
-    )
+            rows.append(size_summary(info["posts"], results))
+            payload["sizes"].append(
+                {
+                    "corpus": info,
+                    "variants": variants,
+                    "results": results,
+                    "plugin_costs": costs,
+                    "plugin_costs_cpu": cpu_costs,
+                    "plugin_costs_rss_mb": rss_costs,
+                    "curve": rows[-1],
+                }
+            )
+    if any("cpu_ratio" in row for row in rows):
+        print()
+        print(format_curve(rows))
+    print(f"bench took {time.perf_counter() - t_all:.0f} s")
     if args.json:
-        payload = {
-            "corpus": info,
-            "runs": args.runs,
-            "warmup": args.warmup,
-            "python": sys.version.split()[0],
-            "cpus": os.cpu_count(),
-            "variants": variants,
-            "results": results,
-            "plugin_costs": costs,
-            "plugin_costs_cpu": cpu_costs,
-        }
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     return 0
 

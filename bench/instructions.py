@@ -86,6 +86,11 @@ def summarise(counts: dict[str, dict[int, int]]) -> dict[str, Any]:
             "median_instructions": statistics.median(by_seed.values()),
             "ratio_to_plain": statistics.median(by_seed[s] / plain[s] for s in seeds),
         }
+    if "project" in counts and "no-plugins" in counts:
+        # The plugins' own cost: the same site and theme without any plugin.
+        out["plugins_ratio"] = statistics.median(
+            counts["project"][s] / counts["no-plugins"][s] for s in seeds
+        )
     if "project" in counts:
         per_seed = [
             plugin_costs({n: {"i": c[s]} for n, c in counts.items()}, "i")
@@ -109,6 +114,11 @@ def format_summary(summary: dict[str, Any]) -> str:
             f"{name:<16}{v['median_instructions'] / 1e9:>20.3f} G"
             f"{v['ratio_to_plain']:>9.3f}x"
         )
+    if "plugins_ratio" in summary:
+        lines.append(
+            f"project / no-plugins = {summary['plugins_ratio']:.3f}x "
+            "(the plugins' own cost, median of per-seed ratios)"
+        )
     for group, cost in summary["plugin_costs"].items():
         each = ", ".join(f"{c:+.2%}" for c in cost["per_seed"])
         lines.append(
@@ -127,6 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--corpus", type=Path)
     ap.add_argument("--json", type=Path)
+    ap.add_argument(
+        "--quick", action="store_true", help="only plain, project and no-plugins"
+    )
     args = ap.parse_args(argv)
     if not shutil.which("valgrind"):
         print("valgrind is not installed (apt install valgrind)", file=sys.stderr)
@@ -136,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         if not (corpus / "content" / "posts").is_dir():
             generate(corpus, args.posts, args.responses, args.seed)
         import_responses(corpus)
-        variants = default_variants()
+        variants = default_variants(per_plugin=not args.quick)
         jobs = [(n, s) for s in args.hash_seeds for n in variants]
         work = Path(tmp)
 

@@ -72,6 +72,24 @@ def build_from_json(argv: list[str]) -> None:
     build(Path(argv[0]), **args)
 
 
+def count_reads(monkeypatch: Any) -> list[str]:
+    """Record every post the readers convert (the TOC's hook), not the cached ones.
+
+    A build that takes a post from Pelican's content cache adds nothing here.
+    """
+    import pelican_plugins.toc as toc_plugin  # noqa: PLC0415 (tests only)
+
+    reads: list[str] = []
+    original = toc_plugin.add_toc
+
+    def counting(content: str, metadata: dict, settings: dict, source: str, found=None):
+        reads.append(source)
+        return original(content, metadata, settings, source, found)
+
+    monkeypatch.setattr(toc_plugin, "add_toc", counting)
+    return reads
+
+
 def html_pages(site: Path) -> list[Path]:
     """Every HTML page of a built site, in a stable order."""
     return sorted(site.rglob("*.html"))

@@ -105,3 +105,18 @@ def test_fingerprint_ignores_output_only_settings() -> None:
     assert cache_guard.fingerprint(base) != cache_guard.fingerprint(
         {**base, "MARKDOWN": {"a": 2}}
     )
+
+
+def test_fingerprint_is_the_same_after_pelican_completes_markdown() -> None:
+    # Pelican's Markdown reader adds the configured extensions to the setting
+    # itself; a devserver's next build must not take that for a change.
+    before = {"MARKDOWN": {"extension_configs": {"markdown.extensions.extra": {}}}}
+    after = {
+        "MARKDOWN": {
+            "extension_configs": {"markdown.extensions.extra": {}},
+            "extensions": ["markdown.extensions.extra", "markdown.extensions.meta"],
+        }
+    }
+    assert cache_guard.fingerprint(before) == cache_guard.fingerprint(after)
+    other = {"MARKDOWN": {"extension_configs": {"markdown.extensions.toc": {}}}}
+    assert cache_guard.fingerprint(before) != cache_guard.fingerprint(other)

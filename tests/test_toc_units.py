@@ -5,6 +5,7 @@ Rows E1 to E5 and E9 of docs/security.md are named where they are tested.
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import replace
 import logging
 
@@ -14,7 +15,7 @@ import pytest
 from pelican_plugins.toc.scan import scan
 from pelican_plugins.toc.settings import overrides
 from pelican_plugins.toc.slug import heading_id, slugify, unique
-from pelican_plugins.toc.transform import Options, Result, nest, toc
+from pelican_plugins.toc.transform import Inserts, Options, Result, decorate, nest, toc
 
 DEFAULT = Options()
 
@@ -344,3 +345,16 @@ def test_input_the_parser_rejects_is_left_alone() -> None:  # E9
     assert result.problem
     assert result.content == html
     assert result.parts is None
+
+
+def test_decorated_body_is_rebuilt_from_insertions_alone() -> None:
+    html = "<p>Lead</p><h2>A</h2><p>a</p><h2>B</h2><p>b</p>"
+    result = toc(html, DEFAULT)
+    assert result.inserts is not None
+    # Only the added text is kept, never a second copy of the body.
+    assert sum(map(len, result.inserts.texts)) < len(body(result))
+    before, after = decorate(html, result.inserts, result.split)
+    assert before == "<p>Lead</p>"
+    assert after.startswith('<h2 id="a">A</h2>')
+    assert decorate(html, result.inserts, None) == (before + after, "")
+    assert decorate(html, Inserts(array("q"), ()), 3) == ("<p>", html[3:])

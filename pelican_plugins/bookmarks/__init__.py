@@ -1,7 +1,9 @@
 """Bookmarks plugin for Pelican: privacy-respecting share links, built at build time.
 
-Every article (and page) gets ``share_links``, an ordered list of ``ShareLink``,
-``share_post``, the mapping pelican-share-post themes use, and ``share_permalink``.
+Every article (and page) gets ``share_links``, an ordered sequence of
+``ShareLink``, ``share_post``, the mapping pelican-share-post themes use, and
+``share_permalink``. The links are built when a page is rendered and not kept:
+at 5,000 posts, keeping them all would hold about 13 MB for nothing.
 Links are plain ``<a href>`` to the services themselves: no third-party script,
 image or counter.
 Mastodon goes straight to a configured server, or to a small page of our own
@@ -10,14 +12,18 @@ where readers type theirs; nothing passes through a third-party redirector.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from itertools import chain
 import logging
 from typing import Any
 
 from pelican import signals
 
+from pelican_plugins import run
 from pelican_plugins.bookmarks.services import (
     DEFAULT_SERVICES,
+    SHARE_POST_KEYS,
+    ShareLink,
     Sharer,
     check_services,
     clean_instance,
@@ -94,12 +100,17 @@ def resolve_options(settings: dict[str, Any]) -> dict[str, Any]:
     return options
 
 
+def options_for(settings: dict[str, Any]) -> dict[str, Any]:
+    """Resolve this build's settings once (``pelican_plugins.run``)."""
+    return run.state(settings, PLUGIN, lambda: resolve_options(settings))
+
+
 def attach_links(generators: list[Any]) -> None:
     """Give every article and page its share links, once per build."""
     if not generators:
         return
     settings = generators[0].settings
-    options = resolve_options(settings)
+    options = options_for(settings)
     for gen in generators:
         gen.context[OPTIONS_KEY] = options
     base = site_base(settings, options["BOOKMARKS_DEV_SITEURL"])
@@ -115,13 +126,57 @@ def attach_links(generators: list[Any]) -> None:
         # The page's own address as the theme links it (site-relative in dev);
         # share.js resolves it against the page, so "Copy link" copies it exactly.
         content.share_permalink = siteurl + url
-        title = plain_title(getattr(content, "title", ""))
-        content.share_links, content.share_post = sharer.data(title, url)
+        content.share_links = ShareLinks(sharer, content)
+        content.share_post = SharePost(sharer, content)
+
+
+class _Shared:
+    """One page's share data, built from its title and URL each time it is read."""
+
+    __slots__ = ("_content", "_sharer")
+
+    def __init__(self, sharer: Sharer, content: Any) -> None:
+        self._sharer = sharer
+        self._content = content
+
+    def _data(self) -> tuple[list[ShareLink], dict[str, str]]:
+        title = plain_title(getattr(self._content, "title", ""))
+        return self._sharer.data(title, self._content.url)
+
+
+class ShareLinks(_Shared, Sequence[ShareLink]):
+    """``share_links``: the services' links, in the configured order."""
+
+    __slots__ = ()
+
+    def __len__(self) -> int:
+        return self._sharer.count  # known without building any link
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._data()[0][index]
+
+    def __iter__(self) -> Iterator[ShareLink]:
+        return iter(self._data()[0])
+
+
+class SharePost(_Shared, Mapping[str, str]):
+    """``share_post``: the URLs under pelican-share-post's keys."""
+
+    __slots__ = ()
+
+    def __len__(self) -> int:
+        return len(SHARE_POST_KEYS)
+
+    def __getitem__(self, key: str) -> str:
+        return self._data()[1][key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(SHARE_POST_KEYS)
 
 
 def write_share_page(generator: Any, writer: Any) -> None:
     """Write our own 'share to your server' page (used by Mastodon and diaspora*)."""
-    options = generator.context.get(OPTIONS_KEY) or resolve_options(generator.settings)
+    options = options_for(generator.settings)
     save_as = options["BOOKMARKS_SHARE_PAGE_SAVE_AS"]
     if not save_as:
         return
@@ -137,5 +192,6 @@ def write_share_page(generator: Any, writer: Any) -> None:
 
 def register() -> None:
     """Attach links after every generator has read its content; write our page."""
+    run.connect()
     signals.all_generators_finalized.connect(attach_links)
     signals.article_writer_finalized.connect(write_share_page)

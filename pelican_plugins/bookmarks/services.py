@@ -220,6 +220,11 @@ class Sharer:
         self._instance = instance
         self._chooser = chooser
 
+    @property
+    def count(self) -> int:
+        """How many links ``data`` returns."""
+        return len(self._links)
+
     def data(self, title: str, path: str) -> tuple[list[ShareLink], dict[str, str]]:
         """Return ``share_links`` and ``share_post`` for ``base + path``."""
         q = _Quoted(

@@ -3,8 +3,8 @@
 Pelican's content cache is keyed on each source file alone, so a changed
 setting (a Markdown extension, a TOC level, a new plugin version) would keep
 serving stale reader output until someone remembers ``--ignore-cache``. This
-plugin fingerprints everything that shapes reader output and skips loading the
-cache for one build when the fingerprint changes. It also rejects a
+plugin fingerprints everything that shapes reader output at the start of every
+build and discards the cache when the fingerprint has changed. It also rejects a
 ``CHECK_MODIFIED_METHOD`` that Pelican would silently turn into "never changed".
 """
 
@@ -82,16 +82,34 @@ def _source_digest() -> str:
     return digest.hexdigest()
 
 
+def completed_markdown(config: Any) -> Any:
+    """``MARKDOWN`` as Pelican's Markdown reader completes it in place.
+
+    The reader appends every configured extension (and ``meta``) to
+    ``extensions`` in the settings themselves, so without this the second
+    build in one process (``make devserver``) would see a changed setting.
+    """
+    if not isinstance(config, dict):
+        return config
+    configs = config.get("extension_configs") or {}
+    extensions = list(config.get("extensions") or [])
+    for name in [*configs, "markdown.extensions.meta"]:
+        if name not in extensions:
+            extensions.append(name)
+    return {**config, "extension_configs": configs, "extensions": extensions}
+
+
 def fingerprint(settings: dict[str, Any]) -> str:
     """Return a digest of every setting, version and source that shapes reading."""
+    shaping = {
+        k: v
+        for k, v in settings.items()
+        if k.isupper() and not k.startswith("_") and k not in OUTPUT_ONLY
+    }
+    if "MARKDOWN" in shaping:
+        shaping["MARKDOWN"] = completed_markdown(shaping["MARKDOWN"])
     data = {
-        "settings": canonical(
-            {
-                k: v
-                for k, v in settings.items()
-                if k.isupper() and not k.startswith("_") and k not in OUTPUT_ONLY
-            }
-        ),
+        "settings": canonical(shaping),
         "versions": {name: _version(name) for name in PACKAGES},
         "plugins": _source_digest(),
     }
@@ -116,32 +134,50 @@ def _fingerprint_path(settings: dict[str, Any]) -> Path:
     return Path(settings["CACHE_PATH"]) / FINGERPRINT_FILE
 
 
+def _pelican_caches(folder: Path) -> list[Path]:
+    """Pelican's content caches in *folder*: ``<Generator class>[-Readers]``."""
+    if not folder.is_dir():
+        return []
+    return [
+        path
+        for path in folder.iterdir()
+        if path.is_file() and path.name.removesuffix("-Readers").isidentifier()
+    ]
+
+
 def on_initialized(pelican: Any) -> None:
-    """Decide, before any generator exists, whether the cache may be loaded."""
+    """Check the settings once, before the first build of this Pelican instance."""
+    check_modified_method(pelican.settings)
+
+
+def on_build(pelican: Any) -> None:
+    """At the start of every build, drop a cache made under other settings.
+
+    ``get_generators`` comes before any generator loads its cache, once per
+    ``Pelican.run()``: under ``make devserver`` every rebuild checks again,
+    and a build never changes a setting for the ones after it. The stale files
+    are removed (rather than ``LOAD_CONTENT_CACHE`` turned off) and the new
+    fingerprint recorded at once: any cache saved from here on matches it.
+    """
     settings = pelican.settings
-    check_modified_method(settings)
+    path = _fingerprint_path(settings)
     current = fingerprint(settings)
-    settings["_CACHE_GUARD_FINGERPRINT"] = current
-    if not settings.get("LOAD_CONTENT_CACHE"):
-        return
     try:
-        stored = json.loads(_fingerprint_path(settings).read_text("utf-8"))["digest"]
+        stored = json.loads(path.read_text("utf-8"))["digest"]
     except (OSError, ValueError, KeyError, TypeError):
         stored = None
-    if stored != current:
+    if stored == current:
+        return
+    stale = _pelican_caches(path.parent)
+    if stale and settings.get("LOAD_CONTENT_CACHE"):
         logger.info("cache_guard: settings or plugins changed; rebuilding the cache")
-        settings["LOAD_CONTENT_CACHE"] = False
-
-
-def on_finalized(pelican: Any) -> None:
-    """Record the fingerprint once the build has saved a cache that matches it."""
-    settings = pelican.settings
-    digest = settings.get("_CACHE_GUARD_FINGERPRINT")
-    if settings.get("CACHE_CONTENT") and digest:
-        atomic.write_text(_fingerprint_path(settings), json.dumps({"digest": digest}))
+    for cache in stale:
+        cache.unlink(missing_ok=True)
+    if settings.get("CACHE_CONTENT"):
+        atomic.write_text(path, json.dumps({"digest": current}))
 
 
 def register() -> None:
-    """Connect the guard to Pelican's start and end of build."""
+    """Check settings once per instance and the cache at the start of every build."""
     signals.initialized.connect(on_initialized)
-    signals.finalized.connect(on_finalized)
+    signals.get_generators.connect(on_build)

@@ -1,13 +1,15 @@
-"""Responses: comments and linkbacks under every post (issue 5).
+"""Responses: comments and linkbacks under every post and page (issue 5).
 
-The public JSON files are read after Pelican's content cache has done its work
-(``article_generator_finalized``), so a new response shows up on the next build
-without touching or re-reading the post. Each body is sanitized again on the
-way out, so a sanitizer upgrade also fixes stored data.
+The public JSON files are read after Pelican's content cache has done its work,
+one at a time as each article's or page's own page is written, so a new
+response shows up on the next build without touching or re-reading the post,
+and a large site never holds every response at once. Each body is sanitized
+again on the way out, so a sanitizer upgrade also fixes stored data.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 import logging
 from pathlib import Path
 from typing import Any
@@ -15,19 +17,21 @@ from zoneinfo import ZoneInfo
 
 from pelican import signals
 
+from pelican_plugins import run
 from pelican_plugins.responses import settings as plugin_settings
 from pelican_plugins.responses import targets
-from pelican_plugins.responses.endpoints import receiver_endpoints, target_url
-from pelican_plugins.responses.feeds import write_feeds
+from pelican_plugins.responses.endpoints import (
+    Endpoints,
+    receiver_endpoints,
+    target_url,
+)
+from pelican_plugins.responses.feeds import FeedWriter
 from pelican_plugins.responses.model import check_key
 from pelican_plugins.responses.store import load_public
 from pelican_plugins.responses.view import Responses, assemble
 
 logger = logging.getLogger(__name__)
-
-_ERRORS = "_RESPONSES_ERRORS"
-_OPTIONS = "_RESPONSES_OPTIONS"
-_USED = "_RESPONSES_USED"
+PLUGIN = plugin_settings.PLUGIN
 
 
 class ResponsesDataError(Exception):
@@ -52,87 +56,161 @@ class _DataErrorWithoutTraceback(logging.Filter):
         return True
 
 
+@dataclass
+class _Build:
+    """The responses plugin's state during one build (``pelican_plugins.run``)."""
+
+    options: dict[str, Any]
+    folder: Path
+    zone: ZoneInfo
+    date_format: str
+    receiver: Endpoints | None = None
+    site_url: str = ""
+    present: set[str] = field(default_factory=set)
+    used: set[str] = field(default_factory=set)
+    errors: list[str] = field(default_factory=list)
+    # Articles (not translations), then pages, in listing order: the site
+    # feed's tie-break.
+    order: dict[int, int] = field(default_factory=dict)
+    feeds: FeedWriter | None = None
+    shown: Any = None  # the article or page whose page is being written
+
+
 def article_key(article: Any) -> str:
     """Return the responses key: ``responses_key`` metadata, else the slug."""
     return check_key(str(article.metadata.get("responses_key") or article.slug))
 
 
+def _state(settings: dict[str, Any]) -> _Build | None:
+    return run.current(settings).get(PLUGIN)
+
+
 def attach(generator: Any) -> None:
-    """Attach ``article.responses`` to every published article and translation."""
-    _attach(generator, [*generator.articles, *generator.translations], first=True)
+    """Give every published article and translation its (still empty) responses.
 
-
-def attach_pages(generator: Any) -> None:
-    """Attach ``page.responses`` the same way: pages have threads and feeds too."""
-    _attach(generator, [*generator.pages, *generator.translations], first=False)
-
-
-def _attach(generator: Any, contents: list[Any], *, first: bool) -> None:
+    Only the key is checked here. Each article's file is read and rendered
+    when its own page is written (:func:`render`), and the rows are let go
+    right after, so a 5,000-post site never holds every response at once.
+    """
     settings = generator.settings
     options = plugin_settings.load(settings)
     folder = Path(settings["PATH"]) / options["RESPONSES_DIR"]
-    present = {p.stem for p in folder.glob("*.json")} if folder.is_dir() else set()
-    zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
-    date_format = settings.get("DEFAULT_DATE_FORMAT", "%B %-d, %Y")
-    per_post_feed = options["RESPONSES_ARTICLE_FEED_ATOM"]
     receiver = receiver_endpoints(options["RESPONSES_RECEIVER_URL"])
-    site_url = settings.get("SITEURL") or ""
     # Shared with every generator's templates: pages advertise the endpoints too.
     generator.context["responses_endpoints"] = receiver
-    # Per-run state for the later signals: the articles pass starts it afresh.
-    if first or _USED not in settings:
-        settings[_ERRORS] = []
-        settings[_USED] = set()
-    errors: list[str] = settings[_ERRORS]
-    used: set[str] = settings[_USED]
-    for article in contents:
-        try:
-            key = article_key(article)
-        except ValueError as error:
-            logger.error("responses: %s: %s", article.source_path, error)
-            errors.append(str(error))
-            continue
-        records: list[dict] = []
-        if key in present:
-            used.add(key)
-            try:
-                records = load_public(folder, key)
-            except ValueError as error:
-                logger.error("responses: skipped %s", error)
-                errors.append(str(error))
-        article.responses = assemble(
-            key,
-            records,
-            options,
-            zone=zone,
-            date_format=date_format,
-            feed_url=per_post_feed.format(key=key) if per_post_feed else None,
-            target=target_url(site_url, article.url),
-            receiver=receiver,
+    build = _Build(
+        options,
+        folder,
+        ZoneInfo(settings.get("TIMEZONE") or "UTC"),
+        settings.get("DEFAULT_DATE_FORMAT", "%B %-d, %Y"),
+        receiver=receiver,
+        site_url=settings.get("SITEURL") or "",
+        present={p.stem for p in folder.glob("*.json")} if folder.is_dir() else set(),
+    )
+    run.current(settings).put(PLUGIN, build)
+    build.order = {id(a): n for n, a in enumerate(generator.articles)}
+    build.feeds = FeedWriter(options, settings)
+    _give(build, [*generator.articles, *generator.translations])
+
+
+def attach_pages(generator: Any) -> None:
+    """Pages get responses the same way: threads, counts and feeds like posts."""
+    build = _state(generator.settings)
+    if build is None:
+        return
+    start = len(build.order)
+    build.order.update({id(p): start + n for n, p in enumerate(generator.pages)})
+    _give(build, [*generator.pages, *generator.translations])
+    for stem in sorted(build.present - build.used):
+        logger.warning(
+            "responses: %s/%s.json matches no article or page", build.folder, stem
         )
-    if not first:
-        for stem in sorted(present - used):
-            logger.warning(
-                "responses: %s/%s.json matches no article or page", folder, stem
-            )
-    settings[_OPTIONS] = options
+
+
+def _give(build: _Build, contents: list[Any]) -> None:
+    for content in contents:
+        try:
+            key = article_key(content)
+        except ValueError as error:
+            logger.error("responses: %s: %s", content.source_path, error)
+            build.errors.append(str(error))
+            continue
+        if key in build.present:
+            build.used.add(key)
+        content.responses = Responses(key=key, pending=key in build.present)
+
+
+def _release(build: _Build) -> None:
+    """Keep only the counts of the article or page whose page was just written."""
+    content, build.shown = build.shown, None
+    if content is not None:
+        content.responses = content.responses.summary()
+
+
+def render(generator: Any, content: Any) -> None:
+    """Read and render one post's responses just before its page is written.
+
+    Its per-post feed is written from the same rows; the previous post's
+    rows are dropped, keeping the counts that listings print. A post without
+    a responses file is rendered too: its form and reply addresses need it.
+    """
+    build = _state(generator.settings)
+    if build is None:
+        return
+    _release(build)
+    responses = getattr(content, "responses", None)
+    if not isinstance(responses, Responses):
+        return
+    records: list[dict] = []
+    if responses.pending:
+        try:
+            records = load_public(build.folder, responses.key)
+        except ValueError as error:
+            logger.error("responses: skipped %s", error)
+            build.errors.append(str(error))
+    per_post_feed = build.options["RESPONSES_ARTICLE_FEED_ATOM"]
+    key = responses.key
+    content.responses = full = assemble(
+        key,
+        records,
+        build.options,
+        zone=build.zone,
+        date_format=build.date_format,
+        feed_url=per_post_feed.format(key=key) if per_post_feed else None,
+        target=target_url(build.site_url, content.url),
+        receiver=build.receiver,
+    )
+    build.shown = content
+    position = build.order.get(id(content))
+    if position is not None and build.feeds is not None:
+        build.feeds.add(content, full, position)
+
+
+def on_articles_written(generator: Any, writer: Any) -> None:
+    """Let the last article's rows go once every article page is out."""
+    build = _state(generator.settings)
+    if build is not None:
+        _release(build)
 
 
 def on_pages_written(generator: Any, writer: Any) -> None:
-    """Write the responses feeds once the articles and pages are written."""
-    options = generator.settings.get(_OPTIONS)
-    if options is not None:
-        articles = generator.context.get("articles", [])
-        write_feeds([*articles, *generator.pages], options, generator.settings)
+    """Write the site-wide feed once every article and page (and its feed) is out."""
+    build = _state(generator.settings)
+    if build is not None:
+        _release(build)
+        if build.feeds is not None:
+            build.feeds.finish()
 
 
 def report(pelican: Any) -> None:
     """Fail the build (after every page is written) if a responses file was bad."""
-    errors = pelican.settings.get(_ERRORS) or []
-    options = pelican.settings.get(_OPTIONS) or {}
-    if errors and options.get("RESPONSES_FAIL_ON_ERROR", True):
+    build = _state(pelican.settings)
+    if build is None:
+        return
+    if build.errors and build.options.get("RESPONSES_FAIL_ON_ERROR", True):
         raise ResponsesDataError(
-            f"responses: {len(errors)} file(s) skipped: " + "; ".join(errors)
+            f"responses: {len(build.errors)} file(s) skipped: "
+            + "; ".join(build.errors)
         )
 
 
@@ -147,7 +225,8 @@ def write_targets(generators: list[Any]) -> None:
         contents += getattr(generator, "pages", [])
     if not settings:
         return
-    options = settings.get(_OPTIONS) or plugin_settings.load(settings)
+    build = _state(settings)
+    options = build.options if build is not None else plugin_settings.load(settings)
     name = options["RESPONSES_TARGETS_FILE"]
     if not name:
         return
@@ -158,11 +237,15 @@ def write_targets(generators: list[Any]) -> None:
 
 def register() -> None:
     """Connect the plugin to Pelican's signals."""
+    run.connect()
     pelican_log = logging.getLogger("pelican")
     if not any(isinstance(f, _DataErrorWithoutTraceback) for f in pelican_log.filters):
         pelican_log.addFilter(_DataErrorWithoutTraceback())
     signals.article_generator_finalized.connect(attach)
     signals.page_generator_finalized.connect(attach_pages)
+    signals.article_generator_write_article.connect(render)
+    signals.page_generator_write_page.connect(render)
+    signals.article_writer_finalized.connect(on_articles_written)
     signals.page_writer_finalized.connect(on_pages_written)
     signals.all_generators_finalized.connect(write_targets)
     signals.finalized.connect(report)

@@ -1,12 +1,14 @@
 """Atom feeds of approved responses: one per post and one for the whole site.
 
 Written with a small serializer rather than feedgenerator: a 500-post site
-writes 500 of these, and the XML is simple and fully escaped here.
+writes 500 of these, and the XML is simple and fully escaped here. Each post's
+feed is written with its page, from the same rows (``FeedWriter``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+import heapq
 import os
 from pathlib import Path
 from typing import Any
@@ -58,7 +60,7 @@ def render_feed(
         stamp = view.date_iso
         updated = max(updated, stamp)
         uri = f"<uri>{_text(view.author_url)}</uri>" if view.author_url else ""
-        # Post titles were made plain text in write_feeds; the names and titles
+        # Post titles were made plain text in FeedWriter.add; the names and titles
         # of responses were stripped of controls by the view.
         heading = entry_title(view, post_title)
         parts.append(
@@ -82,50 +84,73 @@ def render_feed(
     return head + "".join(parts) + "</feed>\n"
 
 
-def write_feeds(
-    articles: list[Any], options: dict[str, Any], settings: dict[str, Any]
-) -> list[Path]:
-    """Write the per-post feeds and the site-wide feed into OUTPUT_PATH."""
-    output = Path(settings["OUTPUT_PATH"])
-    site_url = settings.get("FEED_DOMAIN") or settings.get("SITEURL") or ""
-    language = settings.get("DEFAULT_LANG", "en")
-    sitename = settings.get("SITENAME", "")
-    written = []
-    everything: list[tuple[str, str, ResponseView]] = []
-    per_post = options["RESPONSES_ARTICLE_FEED_ATOM"]
-    for article in articles:
-        responses = getattr(article, "responses", None)
-        if responses is None or not responses.items:
-            continue
+class FeedWriter:
+    """Writes each post's feed as its page is written; the site feed at the end.
+
+    Only the site feed's newest entries are kept until then (a bounded heap),
+    so no build holds every response of a large site for its feeds.
+    """
+
+    def __init__(self, options: dict[str, Any], settings: dict[str, Any]) -> None:
+        self.output = Path(settings["OUTPUT_PATH"])
+        self.site_url = settings.get("FEED_DOMAIN") or settings.get("SITEURL") or ""
+        self.language = settings.get("DEFAULT_LANG", "en")
+        self.sitename = settings.get("SITENAME", "")
+        self.per_post = options["RESPONSES_ARTICLE_FEED_ATOM"]
+        self.site_feed = options["RESPONSES_FEED_ATOM"]
+        self.max_items = options["RESPONSES_FEED_MAX_ITEMS"]
+        self.written: list[Path] = []
+        # ((date, id, -article position, -item position), triple), smallest first.
+        self._newest: list[tuple[tuple, tuple[str, str, ResponseView]]] = []
+
+    def add(self, article: Any, responses: Any, position: int) -> None:
+        """Write *article*'s feed; keep its entries if they are among the newest.
+
+        *position* is the article's place in the listing order: between two
+        entries of the same date and id the earlier article's comes first.
+        """
+        if not responses.items:
+            return
         # One line without controls: XML 1.0 cannot carry them, in any title.
         title = plain_text(Markup(article.title).striptags())
         url = article.url
         triples = [(title, url, view) for view in responses.items]
-        everything.extend(triples)
-        if per_post:
-            path = per_post.format(key=responses.key)
+        if self.per_post:
+            path = self.per_post.format(key=responses.key)
             text = render_feed(
-                f"{sitename}: responses to {title}",
-                f"{site_url}/{url}",
-                f"{site_url}/{path}",
+                f"{self.sitename}: responses to {title}",
+                f"{self.site_url}/{url}",
+                f"{self.site_url}/{path}",
                 reversed(triples),
-                site_url=site_url,
-                language=language,
+                site_url=self.site_url,
+                language=self.language,
             )
-            written.append(_write(output, path, text))
-    site_feed = options["RESPONSES_FEED_ATOM"]
-    if site_feed and everything:
-        everything.sort(key=lambda triple: (triple[2].date, triple[2].id), reverse=True)
-        text = render_feed(
-            f"{sitename}: responses",
-            f"{site_url}/",
-            f"{site_url}/{site_feed}",
-            everything[: options["RESPONSES_FEED_MAX_ITEMS"]],
-            site_url=site_url,
-            language=language,
-        )
-        written.append(_write(output, site_feed, text))
-    return written
+            self.written.append(_write(self.output, path, text))
+        if self.site_feed:
+            newest = self._newest
+            for number, triple in enumerate(triples):
+                view = triple[2]
+                entry = ((view.date, view.id, -position, -number), triple)
+                if len(newest) < self.max_items:
+                    heapq.heappush(newest, entry)
+                elif entry[0] > newest[0][0]:
+                    heapq.heapreplace(newest, entry)
+
+    def finish(self) -> list[Path]:
+        """Write the site-wide feed (newest first); return every file written."""
+        if self.site_feed and self._newest:
+            entries = [triple for _, triple in sorted(self._newest, reverse=True)]
+            text = render_feed(
+                f"{self.sitename}: responses",
+                f"{self.site_url}/",
+                f"{self.site_url}/{self.site_feed}",
+                entries,
+                site_url=self.site_url,
+                language=self.language,
+            )
+            self.written.append(_write(self.output, self.site_feed, text))
+        self._newest = []
+        return self.written
 
 
 def _write(output: Path, relative: str, text: str) -> Path:

@@ -120,7 +120,7 @@ class Reaction:
         return f"{len(self.people)} {one if len(self.people) == 1 else many}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per post, kept for the whole build
 class Responses:
     """Everything the theme needs for one article: lists, counts and options."""
 
@@ -141,6 +141,7 @@ class Responses:
     # The receiver's token endpoint, when the form posts to that receiver (the
     # optional script fills the form's token from it).
     token_url: str | None = None
+    pending: bool = False  # its file is read when the article's page is written
 
     @property
     def count(self) -> int:
@@ -155,6 +156,12 @@ class Responses:
     def reaction_count(self) -> int:
         """Likes plus reposts."""
         return sum(len(reaction.people) for reaction in self.reactions)
+
+    def summary(self) -> Responses:
+        """Only the counts, which listings print once the article page is out."""
+        return Responses(
+            key=self.key, comment_count=self.comment_count, ping_count=self.ping_count
+        )
 
 
 def display_name(name: Any) -> str:

@@ -15,6 +15,7 @@ from jinja2 import TemplateNotFound
 from markupsafe import Markup
 from pelican import signals
 
+from pelican_plugins import run
 from pelican_plugins.config import Setting, resolve
 from pelican_plugins.slugs import LEGACY as SLUGS_LEGACY
 from pelican_plugins.tag_cloud.cloud import CloudItem, Entry, build_cloud
@@ -114,15 +115,18 @@ def legacy_options(options: dict[str, Any], settings: dict[str, Any]) -> dict[st
 
 
 def options_for(generator: Any) -> dict[str, Any]:
-    """Resolve this build's settings once and keep them in the context."""
-    options = generator.context.get(OPTIONS_KEY)
-    if options is None:
-        options = legacy_options(
+    """Resolve this build's settings once (``pelican_plugins.run``); show them."""
+    settings = generator.settings
+    options = run.state(
+        settings,
+        PLUGIN,
+        lambda: legacy_options(
             # The slug settings' old TAG_CLOUD_ names belong to the slugs plugin.
-            resolve(PLUGIN, PREFIX, {**SPEC, **SLUGS_LEGACY}, generator.settings),
-            generator.settings,
-        )
-        generator.context[OPTIONS_KEY] = options
+            resolve(PLUGIN, PREFIX, {**SPEC, **SLUGS_LEGACY}, settings),
+            settings,
+        ),
+    )
+    generator.context[OPTIONS_KEY] = options  # for the templates
     return options
 
 
@@ -188,4 +192,5 @@ def prerender(generator: Any) -> None:
 
 def register() -> None:
     """Build the clouds once the articles are grouped by tag."""
+    run.connect()
     signals.article_generator_finalized.connect(add_clouds)

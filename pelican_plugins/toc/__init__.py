@@ -7,11 +7,13 @@ reader returns
 - as the body: its own HTML with ``[TOC]`` markers removed and nothing else
   changed, which is what summaries, index pages and feeds are cut from;
 - as metadata: ``toc`` (nested entries ``{level, id, text, children}``),
-  ``toc_nav`` (how to render the table) and ``toc_parts`` (the body with heading
-  ids and back-links, split where an in-content table goes).
+  ``toc_nav`` (how to render the table) and ``toc_edits`` (where an in-content
+  table goes, and the few heading ids and back-links to insert into the body;
+  a second copy of every body would double the memory of a large site).
 
-``content_object_init`` wraps ``toc_parts`` as ``article.toc_body``, which
-resolves ``{filename}`` links like ``article.content`` does. The theme partial
+``content_object_init`` wraps ``toc_edits`` as ``article.toc_body``, which
+applies them when a page is rendered and resolves ``{filename}`` links like
+``article.content`` does. The theme partial
 ``partials/toc.html`` renders the table and the decorated body.
 """
 
@@ -25,19 +27,11 @@ from pelican import signals
 from pelican.readers import HTMLReader, MarkdownReader, RstReader
 from pelican.utils import pelican_open
 
-from pelican_plugins.config import resolve
+from pelican_plugins import run
 from pelican_plugins.toc.fast import TocExtension, finish
 from pelican_plugins.toc.scan import Scan
-from pelican_plugins.toc.settings import (
-    PLUGIN,
-    PREFIX,
-    RESOLVED_KEY,
-    SPEC,
-    options,
-    overrides,
-    resolved,
-)
-from pelican_plugins.toc.transform import toc
+from pelican_plugins.toc.settings import overrides, resolved, run_options
+from pelican_plugins.toc.transform import decorate, toc
 
 __all__ = ["TocBody", "add_toc", "register"]
 
@@ -61,19 +55,23 @@ def add_toc(
     config = resolved(settings)
     enabled, depth = overrides(metadata, source)
     result = toc(
-        content or "", options(config), enabled=enabled, depth=depth, found=found
+        content or "",
+        run_options(settings),
+        enabled=enabled,
+        depth=depth,
+        found=found,
     )
     if result.problem:
         logger.warning("toc: %s left without a table: %s", source, result.problem)
     metadata["toc"] = result.entries
-    if result.parts is not None:
+    if result.inserts is not None:
         metadata["toc_nav"] = {
             "id": result.nav_id,
             "title": config["TOC_TITLE"],
             "list": config["TOC_LIST"],
             "inline": result.inline,
         }
-        metadata["toc_parts"] = list(result.parts)
+        metadata["toc_edits"] = (len(result.content), result.split, result.inserts)
     return result.content, metadata
 
 
@@ -103,7 +101,7 @@ class TocMarkdownMixin(TocReaderMixin):
         """Read *source_path*; find the table's data on Markdown's tree."""
         self._source_path = source_path
         config = dict(self.settings["MARKDOWN"])
-        marker = options(resolved(self.settings)).marker
+        marker = run_options(self.settings).marker
         extension = TocExtension(marker)
         config["extensions"] = [*config.get("extensions", []), extension]
         self._md = Markdown(**config)
@@ -140,11 +138,18 @@ class TocBody:
         self.content = content
 
     def _part(self, index: int) -> str:
-        html = self.content.toc_parts[index]
         content = self.content
+        length, split, inserts = content.toc_edits
+        raw = content._content
+        if len(raw) != length:
+            # Something rewrote the body after the reader: the offsets no
+            # longer fit, so show it undecorated rather than broken.
+            logger.warning("toc: %s changed after reading", content.source_path)
+            return raw if index == 0 else ""
+        html = decorate(raw, inserts, split)[index]
         # Resolve `{filename}` links as Pelican does for the body, unless the
         # body had none (memoized .content then equals the raw body).
-        if not html or content.content == content._content:
+        if not html or content.content == raw:
             return html
         return content._update_content(html, content.get_siteurl())
 
@@ -161,18 +166,12 @@ class TocBody:
 
 def on_content_object_init(content: Any) -> None:
     """Expose the decorated body to templates as ``article.toc_body``."""
-    if getattr(content, "toc_parts", None):
+    if getattr(content, "toc_edits", None):
         content.toc_body = TocBody(content)
-
-
-def on_initialized(pelican: Any) -> None:
-    """Resolve (and check) the settings once per run."""
-    settings = pelican.settings
-    settings[RESOLVED_KEY] = resolve(PLUGIN, PREFIX, SPEC, settings)
 
 
 def register() -> None:
     """Connect the plugin to Pelican."""
-    signals.initialized.connect(on_initialized)
+    run.connect()
     signals.readers_init.connect(on_readers_init)
     signals.content_object_init.connect(on_content_object_init)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 import logging
 from typing import Any
 
+from pelican_plugins import run
 from pelican_plugins.config import Setting, resolve
 from pelican_plugins.toc.transform import PLACEMENTS, Options
 
@@ -13,7 +14,6 @@ logger = logging.getLogger(__name__)
 
 PLUGIN = "toc"
 PREFIX = "TOC_"
-RESOLVED_KEY = "_TOC"  # resolved once per run at `initialized`; "_" keeps it private
 
 
 def _levels_ok(value: Any) -> bool:
@@ -89,9 +89,13 @@ SPEC: dict[str, Setting] = {
 
 
 def resolved(settings: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the run's settings: stored at `initialized`, else resolved now."""
-    found = settings.get(RESOLVED_KEY)
-    return found if found is not None else resolve(PLUGIN, PREFIX, SPEC, settings)
+    """Return this build's settings, resolved (and checked) once per build."""
+    return run.state(settings, PLUGIN, lambda: resolve(PLUGIN, PREFIX, SPEC, settings))
+
+
+def run_options(settings: Mapping[str, Any]) -> Options:
+    """Return this build's transform options, made once per build."""
+    return run.state(settings, f"{PLUGIN}.options", lambda: options(resolved(settings)))
 
 
 def options(config: Mapping[str, Any]) -> Options:

@@ -9,11 +9,13 @@ renders the table itself between the two halves.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html import escape
 import itertools
-from typing import Any
+import sys
+from typing import Any, NamedTuple
 
 from pelican_plugins.toc.scan import (
     BACKLINK_CLASS,
@@ -29,6 +31,22 @@ PLACEMENTS = ("auto", "marker", "none")
 
 Entry = dict[str, Any]  # {"level", "id", "text", "children"}: plain, so it pickles
 Edits = list[tuple[int, int, str]]  # (offset, characters removed, text inserted)
+
+
+class Inserts(NamedTuple):
+    """Texts to insert into the clean body, at offsets in ascending order.
+
+    The decorated body is kept as these few insertions, not as a second copy
+    of every post's body; offsets sit in one machine-word array and repeated
+    texts (every back-link of a site) are one shared string.
+    """
+
+    offsets: array[int]
+    texts: tuple[str, ...]
+
+    def pairs(self) -> Iterator[tuple[int, str]]:
+        """(offset, text) in order."""
+        return zip(self.offsets, self.texts, strict=True)
 
 
 @dataclass(frozen=True)
@@ -54,14 +72,62 @@ class Options:
 
 @dataclass
 class Result:
-    """The clean body, the table's entries and the decorated body's two halves."""
+    """The clean body, the table's entries and the insertions that decorate it."""
 
     content: str
     entries: list[Entry] = field(default_factory=list)
     nav_id: str = ""
-    parts: tuple[str, str] | None = None  # decorated body: before / after the table
+    inserts: Inserts | None = None  # None: no table, the body stays as it is
+    split: int | None = None  # offset in `content` where an in-content table goes
     inline: bool = False  # the table goes between the halves, not above the body
     problem: str = ""  # why the body was left alone, for the build log
+
+    @property
+    def parts(self) -> tuple[str, str] | None:
+        """The decorated body: before / after the table (None: no table)."""
+        if self.inserts is None:
+            return None
+        return decorate(self.content, self.inserts, self.split)
+
+
+def decorate(clean: str, inserts: Inserts, split: int | None) -> tuple[str, str]:
+    """Apply *inserts* to *clean*; cut it at *split* (an insertion there goes after).
+
+    >>> ins = Inserts(array("q", [3, 18]), (' id="a"', "<p>back</p>"))
+    >>> decorate("<h2>A</h2><p>x</p>", ins, 0)
+    ('', '<h2 id="a">A</h2><p>x</p><p>back</p>')
+    """
+    cut = len(clean) + 1 if split is None else split  # None: all of it before
+    halves: list[list[str]] = [[], []]
+    position = 0
+    for offset, text in inserts.pairs():
+        half = halves[offset >= cut]
+        if position < cut <= offset:
+            halves[0].append(clean[position:cut])
+            position = cut
+        half.append(clean[position:offset])
+        half.append(text)
+        position = offset
+    if position < cut:
+        halves[0].append(clean[position:cut])
+        position = cut
+    halves[1].append(clean[position:])
+    return "".join(halves[0]), "".join(halves[1])
+
+
+def _clean_offsets(edits: Edits, removals: Edits) -> Inserts:
+    """Re-base insertions on the body with its markers removed, in offset order."""
+    offsets = array("q")
+    texts = []
+    for offset, removed, text in sorted(edits, key=lambda e: e[0]):
+        if removed:
+            continue
+        shift = 0
+        if removals:
+            shift = sum(n for start, n, _ in removals if start + n <= offset)
+        offsets.append(offset - shift)
+        texts.append(sys.intern(text))
+    return Inserts(offsets, tuple(texts))
 
 
 def nest(flat: Iterable[Entry]) -> list[Entry]:
@@ -198,9 +264,8 @@ def toc(
     split = None
     if options.placement != "none":
         if found.markers:
-            split = found.markers[0][0]
+            split = found.markers[0][0]  # where the first marker began, in both
         elif options.placement == "auto" and not headings[0].in_link:
-            split = headings[0].insert_at
-    body, at = _splice(html, edits, split)
-    parts = (body, "") if at is None else (body[:at], body[at:])
-    return Result(clean, nest(flat), nav_id, parts, at is not None)
+            split = headings[0].insert_at  # no markers: html is the clean body
+    inserts = _clean_offsets(edits, removals)
+    return Result(clean, nest(flat), nav_id, inserts, split, split is not None)
