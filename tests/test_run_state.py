@@ -54,6 +54,8 @@ def site(tmp_path: Path) -> Pelican:
             "PATH": str(content),
             "OUTPUT_PATH": str(tmp_path / "output"),
             "CACHE_PATH": str(tmp_path / "cache"),
+            # Comments closed at first: the second build opens them.
+            "RESPONSES_RECEIVER_URL": None,
         },
     )
     return Pelican(settings)
@@ -67,7 +69,7 @@ def test_second_build_honours_settings_changed_in_between(site: Pelican) -> None
     site.run()
     first = soup(page(site))
     assert first.select_one("nav.toc h2").get_text() == "On this page"
-    assert first.select_one("#respond") is None or not first.select("form")
+    assert not first.select("form#commentform")
     names = [a.get_text() for a in first.select(".tag-cloud a, .widget_tag_cloud a")]
     assert "posture" in " ".join(names)
     feed = Path(site.output_path) / "feeds/responses.atom.xml"
