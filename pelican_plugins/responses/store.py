@@ -267,6 +267,13 @@ class ResponseStore:
 
         Returns the keys whose file was written or removed; equal bytes are left alone.
         """
+        # Writers in other processes (an import, the receiver, `moderate`) export
+        # too. Each reads SQLite after its own commit; reading and writing under
+        # one lock makes the last file written hold every committed item.
+        with advisory_lock(self.db_path.with_name(self.db_path.name + ".export")):
+            return self._export(keys, durable=durable)
+
+    def _export(self, keys: Iterable[str] | None, *, durable: bool) -> list[str]:
         if keys is None:
             keys = [
                 row[0] for row in self._db.execute("SELECT DISTINCT key FROM responses")
