@@ -59,6 +59,7 @@ def test_the_cache_is_dropped_only_when_a_setting_changes(
     def verbose_build(name: str, *extra: str) -> str:
         command = [sys.executable, "-m", "pelican", str(content), "-v"]
         command += ["-s", str(DEV_CONF), "-o", str(tmp_path / name)]
+        # One -e for every setting: a second -e replaces the first (argparse).
         command += ["-e", f"CACHE_PATH={json.dumps(str(tmp_path / 'cache'))}", *extra]
         wide = {**os.environ, "COLUMNS": "300"}  # one log record per line
         done = subprocess.run(
@@ -69,7 +70,7 @@ def test_the_cache_is_dropped_only_when_a_setting_changes(
     message = "cache_guard: settings or plugins changed; rebuilding the cache"
     assert message not in verbose_build("a")  # no cache yet: nothing to drop
     assert message not in verbose_build("b")
-    assert message in verbose_build("c", "-e", "SUMMARY_MAX_LENGTH=9")
+    assert message in verbose_build("c", "SUMMARY_MAX_LENGTH=9")
 
 
 def test_edited_post_is_rebuilt(content: Path, tmp_path: Path) -> None:
