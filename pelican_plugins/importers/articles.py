@@ -7,21 +7,19 @@ lines, reST ``:key: value`` fields), so indexing thousands of posts is cheap.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 import re
 from urllib.parse import unquote, urlsplit
 
-from pelican.settings import DEFAULT_CONFIG
-from pelican.utils import slugify
+from pelican_plugins.importers import urls
+from pelican_plugins.slugs.rules import slugger
 
 SOURCE_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown", ".rst", ".html", ".htm"}
 _MD_META = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)\s*:\s?(.*)\Z")
 _RST_META = re.compile(r":([A-Za-z][A-Za-z0-9_-]*):\s*(.*)\Z")
 _HEAD_BYTES = 8192
 # Pelican's default slug rules: the slugs it would give the posts.
-SLUG_SUBS = DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]
 HIDDEN_STATUSES = {"draft", "hidden"}
 
 
@@ -94,24 +92,6 @@ def read_metadata(path: Path) -> dict[str, str]:
     return meta
 
 
-_DATE_FORMATS = (
-    ("%Y-%m-%d %H:%M:%S", 19),
-    ("%Y-%m-%dT%H:%M:%S", 19),
-    ("%Y-%m-%d %H:%M", 16),
-    ("%Y-%m-%dT%H:%M", 16),
-    ("%Y-%m-%d", 10),
-)
-
-
-def _date(value: str) -> datetime | None:
-    for fmt, size in _DATE_FORMATS:
-        try:
-            return datetime.strptime(value.strip()[:size], fmt)
-        except ValueError:
-            continue
-    return None
-
-
 def url_path(url: str) -> str:
     """Normalise a permalink to its decoded path with one trailing slash."""
     try:
@@ -124,8 +104,12 @@ def url_path(url: str) -> str:
 class ArticleIndex:
     """Slug, permalink and WordPress-id lookups over ``content/``."""
 
-    def __init__(self, content: Path) -> None:
+    def __init__(self, content: Path, settings: urls.Settings | None = None) -> None:
         self.content = Path(content)
+        # The build's own slug, date and URL rules, so a changed ARTICLE_URL or
+        # PAGE_URL cannot make imported responses miss their posts.
+        self.settings = settings if settings is not None else urls.load_settings(None)
+        self._slug = slugger(self.settings)
         self.by_wp_id: dict[str, Article] = {}
         self.by_url: dict[str, Article] = {}
         self.by_slug: dict[str, list[Article]] = {}
@@ -138,16 +122,16 @@ class ArticleIndex:
         meta = read_metadata(path)
         rel = path.relative_to(self.content)
         is_page = rel.parts[0] == "pages" if len(rel.parts) > 1 else False
-        slug = meta.get("slug") or slugify(
-            meta.get("title") or path.stem, regex_subs=SLUG_SUBS
-        )
-        date = _date(meta.get("date", ""))
+        slug = meta.get("slug") or self._slug(meta.get("title") or path.stem)
+        date = urls.post_date(meta.get("date", ""))
         if meta.get("url"):
             url = url_path(meta["url"])
         elif is_page:
-            url = f"/{slug}/"
+            url = url_path(urls.page_url(self.settings, slug))
         elif date is not None:
-            url = f"/{date:%Y}/{date:%m}/{slug}/"
+            url = url_path(
+                urls.article_url(self.settings, slug, date, meta.get("category", ""))
+            )
         else:
             url = ""
         status = meta.get("status", "published").lower()

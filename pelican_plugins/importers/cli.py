@@ -209,7 +209,7 @@ def run(  # noqa: PLR0917
         report.rejected = True
         report.fatal = f"cannot read {path}: {error.strerror or error}"
         return report
-    index = ArticleIndex(content)
+    index = ArticleIndex(content, settings)
     writer = (
         PostWriter(content, index, report, settings, uploads)
         if posts and kind == "wordpress"
@@ -300,7 +300,8 @@ def main(argv: list[str] | None = None) -> int:
         "--settings",
         type=Path,
         default=None,
-        help="the Pelican settings whose URL patterns the posts get"
+        help="the Pelican settings whose URL patterns the posts get and"
+        " responses are matched by"
         " (default: pelicanconf.py when it exists)",
     )
     parser.add_argument(
@@ -314,19 +315,18 @@ def main(argv: list[str] | None = None) -> int:
     if not args.file.is_file():
         console.print(f"Error: {args.file} is not a file", markup=False)
         return 2
-    settings = None
-    if args.posts:
-        if args.uploads is not None and not args.uploads.is_dir():
-            console.print(f"Error: --uploads {args.uploads} is not a folder")
-            return 2
-        conf = args.settings
-        if conf is None and Path("pelicanconf.py").is_file():
-            conf = Path("pelicanconf.py")
-        try:
-            settings = load_settings(conf)
-        except Exception as error:  # noqa: BLE001 - a broken settings file of any kind
-            console.print(f"Error: cannot read settings {conf}: {error}", markup=False)
-            return 2
+    if args.posts and args.uploads is not None and not args.uploads.is_dir():
+        console.print(f"Error: --uploads {args.uploads} is not a folder")
+        return 2
+    # The site's own URL, slug and date rules: for matching and for --posts.
+    conf = args.settings
+    if conf is None and Path("pelicanconf.py").is_file():
+        conf = Path("pelicanconf.py")
+    try:
+        settings = load_settings(conf)
+    except Exception as error:  # noqa: BLE001 - a broken settings file of any kind
+        console.print(f"Error: cannot read settings {conf}: {error}", markup=False)
+        return 2
     progress = Progress(
         "[progress.description]{task.description}",
         BarColumn(),

@@ -72,7 +72,7 @@ def test_old_urls_survive_a_rebuild_and_still_match_pingbacks(migrated, tmp_path
     again = build(tmp_path / "again", content=content, conf=PUBLISH_CONF)
     assert (again / "2013/01/11/caption-post/index.html").is_file()
     # A pingback that cites the old address is matched to the post.
-    index = ArticleIndex(content)
+    index = ArticleIndex(content, load_settings(DEV_CONF))
     found = index.match(link="https://old.example/2013/01/11/caption-post/")
     assert found is not None and found.slug == "caption-post"
 

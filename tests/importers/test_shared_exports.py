@@ -9,7 +9,7 @@ import pytest
 
 from pelican_plugins.importers.cli import run
 from pelican_plugins.responses.store import load_public
-from tests.importers.wxrdoc import site, stored
+from tests.importers.wxrdoc import site, site_settings, stored
 from tests.support import SHARED_FIXTURES, write_post
 
 WXR = SHARED_FIXTURES / "wxr"
@@ -25,7 +25,13 @@ def export(name: str):
 def test_wordpress_33_wxr_11_trashed_pingback_and_orphan_reply(tmp_path):
     path = export("wordpress-3.3-wxr-1.1.xml")
     content = site(tmp_path, "with-comments")
-    report = run("wordpress", path, content, tmp_path / "var" / "responses.sqlite3")
+    report = run(
+        "wordpress",
+        path,
+        content,
+        tmp_path / "var" / "responses.sqlite3",
+        settings=site_settings(),
+    )
     assert report.exit_code == 0
     items = stored(tmp_path, content)
     scope = "wp-thisisa.test-"
@@ -53,7 +59,13 @@ def test_wordpress_com_wxr_12_padding_self_closing_and_truncated_item(tmp_path):
         "page-with-comments.md",
         "Title: Page with comments\nSlug: page-with-comments\nwp_post_id: 156\n\nx\n",
     )
-    report = run("wordpress", path, content, tmp_path / "var" / "responses.sqlite3")
+    report = run(
+        "wordpress",
+        path,
+        content,
+        tmp_path / "var" / "responses.sqlite3",
+        settings=site_settings(),
+    )
     assert (report.exit_code, report.created, report.unmatched) == (0, 29, [])
     items = stored(tmp_path, content)
     scope = "wp-wpthemetestdata.wordpress.com-"

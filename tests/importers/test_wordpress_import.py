@@ -12,6 +12,7 @@ from tests.importers.wxrdoc import (
     import_text,
     item,
     site,
+    site_settings,
     stored,
     tree_bytes,
     wxr,
@@ -58,6 +59,26 @@ def test_matching_by_slug_permalink_and_post_id(tmp_path):
     assert report.unmatched_responses == 2
     assert "'Gone'" in report.unmatched[0]
     assert report.exit_code == 0
+
+
+def test_a_site_with_its_own_permalinks_matches_comments_by_them(tmp_path):
+    # The import reads the site's ARTICLE_URL, as the build does: a comment on
+    # an old post whose WordPress name differs still finds it by its address.
+    content = site(tmp_path, "by-link")
+    settings = {**site_settings(), "ARTICLE_URL": "journal/{slug}.html"}
+    doc = wxr(
+        item(
+            20,
+            slug="wp-name",
+            link="https://old.example/journal/by-link.html",
+            comments=[comment(2)],
+        ),
+    )
+    report = import_text(tmp_path, doc, content, settings=settings)
+    assert {r.id: r.key for r in stored(tmp_path, content).values()} == {
+        ID + "2": "by-link"
+    }
+    assert report.unmatched_responses == 0
 
 
 def test_only_approved_comments_are_public(tmp_path):  # A19, B22

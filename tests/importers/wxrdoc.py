@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 from pathlib import Path
 import subprocess
 import sys
 
 from pelican_plugins.importers.cli import run
 from pelican_plugins.importers.report import Report
+from pelican_plugins.importers.urls import load_settings
 from pelican_plugins.responses.model import Response
 from pelican_plugins.responses.store import ResponseStore
-from tests.support import ROOT, write_post
+from tests.support import DEV_CONF, ROOT, write_post
 
 WP12 = "http://wordpress.org/export/1.2/"
 ID = "wp-old.example-"  # id prefix of the comments of wxr()'s default site
@@ -131,12 +134,23 @@ def site(tmp: Path, *slugs: str, extra: dict[str, str] | None = None) -> Path:
     return content
 
 
+@functools.cache
+def _site_settings() -> dict:
+    return load_settings(DEV_CONF)
+
+
+def site_settings() -> dict:
+    """The project's settings, as the import command reads them from pelicanconf.py."""
+    return copy.deepcopy(_site_settings())
+
+
 def import_text(
     tmp: Path, text: str | bytes, content: Path, *, kind: str = "wordpress", **kw
 ) -> Report:
     """Write *text* to a file and import it into tmp/var and content/responses."""
     path = tmp / f"export.{'json' if kind == 'jf2' else 'xml'}"
     path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    kw.setdefault("settings", site_settings())
     return run(kind, path, content, tmp / "var" / "responses.sqlite3", **kw)
 
 
