@@ -33,15 +33,15 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from bs4 import BeautifulSoup
-from pelican.utils import slugify
 
-from pelican_plugins import atomic
+from pelican_plugins import atomic, redirects
 from pelican_plugins.importers import phpdata, urls
 from pelican_plugins.importers.articles import Article, ArticleIndex
 from pelican_plugins.importers.report import Report
 from pelican_plugins.importers.wpcontent import convert
 from pelican_plugins.importers.wpmedia import STATIC_UPLOADS, Attachment, Site
 from pelican_plugins.importers.wxr import WxrItem, WxrReader
+from pelican_plugins.slugs.rules import slugger
 
 WRITABLE_STATUSES = {"publish", "draft", "pending", "private", "future"}
 MAX_SLUG_BYTES = 200
@@ -63,8 +63,6 @@ RESERVED = {
     "wp-content",
     "404",
 }
-#: The public file the redirects plugin reads (old tag, category and media URLs).
-REDIRECTS_FILE = "redirects.json"
 _POST_ID = re.compile(r"[0-9]{1,20}\Z")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 
@@ -90,10 +88,9 @@ def cap_bytes(slug: str, limit: int = MAX_SLUG_BYTES) -> str:
 
 def derive_slug(item: WxrItem, settings: dict[str, Any] | None = None) -> str:
     """Return a safe ASCII slug from ``post_name`` (or the title), never a path."""
-    subs = (settings or {}).get("SLUG_REGEX_SUBSTITUTIONS")
+    slug_of = slugger(settings) if settings else slugger()
     source = unquote(item.post_name).replace("\0", "") or plain_title(item.title)
-    kwargs = {"regex_subs": subs} if subs else {}
-    slug = slugify(source.replace("/", " ").replace("\\", " "), **kwargs)
+    slug = slug_of(source.replace("/", " ").replace("\\", " "))
     slug = cap_bytes(re.sub(r"[^a-z0-9-]+", "", slug.lower()).strip("-"))
     if not slug or slug in RESERVED or slug.isdigit():
         slug = f"{item.post_type}-{item.post_id or 'x'}"
@@ -478,10 +475,10 @@ class PostWriter:
         return [{**e, "from": urls.old_path(e["from"]) or e["from"]} for e in entries]
 
     def _write_redirects(self, entries: list[dict[str, str]]) -> None:
-        """Merge *entries* into ``content/redirects.json`` (existing ones win)."""
+        """Merge *entries* into the ``REDIRECTS_FILE`` list (existing ones win)."""
         if not entries:
             return
-        path = self.content / REDIRECTS_FILE
+        path = self.content / redirects.file_name(self.settings)
         current: list[dict[str, str]] = []
         if path.is_file():
             try:

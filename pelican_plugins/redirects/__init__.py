@@ -61,6 +61,14 @@ _NAME_MAX = 255
 _PATH = re.compile(r"/[^\s\"'<>\\]*\Z")
 
 
+def file_name(settings: dict[str, Any]) -> str:
+    """Return the redirects file's name inside ``PATH`` (``REDIRECTS_FILE``).
+
+    One rule for the build that reads the file and the importer that writes it.
+    """
+    return resolve(PLUGIN, PREFIX, SPEC, settings)["REDIRECTS_FILE"]
+
+
 @dataclass(frozen=True, slots=True)
 class Redirect:
     """One old path, where it goes now, and who claimed it (for messages)."""

@@ -319,7 +319,7 @@ def uploads(folder: Path) -> Path:
     return folder
 
 
-def migrate(tmp: Path) -> tuple[Path, Report]:
+def migrate(tmp: Path, **overrides: object) -> tuple[Path, Report]:
     """Copy the sample blog, import the export with --posts and --uploads."""
     content = tmp / "content"
     shutil.copytree(CONTENT, content)
@@ -331,7 +331,7 @@ def migrate(tmp: Path) -> tuple[Path, Report]:
         content,
         tmp / "var" / "responses.sqlite3",
         posts=True,
-        settings=load_settings(DEV_CONF),
+        settings={**load_settings(DEV_CONF), **overrides},
         uploads=uploads(tmp / "uploads"),
     )
     return content, report

@@ -6,6 +6,7 @@ build of the sample blog plus the imported posts, served over real HTTP.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 import re
 import shutil
@@ -276,3 +277,10 @@ def test_shared_wordpress_com_export_imports_and_builds(tmp_path):
     # The whole theme-unit-test export, converted: 0 Nu errors.
     result = nu_check(output)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_old_tag_urls_go_to_the_redirects_file_the_build_reads(tmp_path):
+    content, _ = migrate(tmp_path, REDIRECTS_FILE="old-links.json")
+    assert not (content / "redirects.json").exists()
+    entries = json.loads((content / "old-links.json").read_text("utf-8"))
+    assert any(entry.get("tag") for entry in entries)
