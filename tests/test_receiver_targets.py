@@ -66,6 +66,7 @@ def targets() -> Targets:
     [
         "https://blog.example/2019/03/first/",
         "https://blog.example/2019/03/first/#comment-3",  # D12: fragment ignored
+        "https://blog.example/2019/03/first",  # the folder without its slash
         "HTTPS://BLOG.Example/2019/03/first/",  # D24: case of scheme and host
         "https://blog.example/?p=12",
         "https://oldblog.example/first.html",

@@ -95,6 +95,16 @@ def canonical(url: object) -> str | None:
     return urlunsplit((*parts[:4], ""))
 
 
+def _page(url: str) -> str:
+    """*url* (already canonical) as a page key: ``/slug`` and ``/slug/`` are one page.
+
+    The web server answers a folder URL without its slash with a redirect to
+    it, so a sender that drops the slash still means the post.
+    """
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") or "/"))
+
+
 class Targets:
     """The loaded map: resolve a URL a sender gave to (responses key, post URL)."""
 
@@ -107,7 +117,7 @@ class Targets:
         for entry, key in targets.items():
             url = canonical(urljoin(self.site_url, entry))
             if url is not None and key in posts:
-                self.by_url[url] = key
+                self.by_url[_page(url)] = key
 
     @classmethod
     def load(cls, path: Path, site_url: str) -> Targets:
@@ -133,7 +143,7 @@ class Targets:
     def resolve(self, url: object) -> tuple[str, str] | None:
         """Return (key, the post's current URL) for a target, or None if not ours."""
         normal = canonical(url)
-        key = None if normal is None else self.by_url.get(normal)
+        key = None if normal is None else self.by_url.get(_page(normal))
         return None if key is None else (key, self.posts[key])
 
     def post_url(self, key: str) -> str | None:
