@@ -160,6 +160,33 @@ def test_two_writers_at_once_both_finish_and_the_store_keeps_everything(
     assert len(public) == 200
 
 
+_OPENER = """
+import sys
+from pathlib import Path
+from pelican_plugins.responses.store import ResponseStore
+with ResponseStore(Path(sys.argv[1]), Path(sys.argv[2])) as store:
+    store.list()
+"""
+
+
+def test_many_processes_opening_a_new_store_at_once_all_succeed(
+    paths: tuple[Path, Path],
+) -> None:
+    # The receiver, `moderate` and an import may all be first to open the file.
+    openers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _OPENER, str(paths[0]), str(paths[1])],
+            cwd=Path(__file__).resolve().parents[1],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(8)
+    ]
+    for opener in openers:
+        _, errors = opener.communicate(timeout=120)
+        assert opener.returncode == 0, errors
+
+
 def test_moderation_moves_items_between_stores(paths: tuple[Path, Path]) -> None:
     public = paths[0] / "first-post.json"
     with ResponseStore(*paths) as store:

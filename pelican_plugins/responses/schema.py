@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 import sqlite3
 
+from pelican_plugins.lockfile import advisory_lock
+
 #: migration n (1-based) brings user_version from n-1 to n.
 MIGRATIONS: tuple[str, ...] = (
     # 1: comments and linkbacks (the unversioned store of the first release).
@@ -110,9 +112,13 @@ def connect(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     db.execute("PRAGMA busy_timeout=5000")
-    db.execute("PRAGMA journal_mode=WAL")
+    # Two processes opening a new file at once race to switch it to WAL, and
+    # SQLite may answer "database is locked" without waiting; the switch and
+    # the migration take turns under the store's advisory lock instead.
+    with advisory_lock(path.with_name(path.name + ".open")):
+        db.execute("PRAGMA journal_mode=WAL")
+        if db.execute("PRAGMA user_version").fetchone()[0] != VERSION:
+            migrate(db)
     db.execute("PRAGMA synchronous=FULL")
     db.execute("PRAGMA foreign_keys=ON")
-    if db.execute("PRAGMA user_version").fetchone()[0] != VERSION:
-        migrate(db)
     return db
