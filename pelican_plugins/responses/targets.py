@@ -81,10 +81,14 @@ def write(
     atomic.write_bytes(path, data)
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 def canonical(url: object) -> str | None:
     """Return *url* as the receiver compares it: normalised, without fragment.
 
-    Normalised means :func:`safe_url`'s rules (lower-case scheme and IDNA host).
+    Normalised means :func:`safe_url`'s rules (lower-case scheme and IDNA host),
+    without the host's trailing dot or the scheme's default port.
 
     One rule for every target check (webmention, pingback, comments, replies).
     """
@@ -92,7 +96,30 @@ def canonical(url: object) -> str | None:
     if normal is None:
         return None
     parts = urlsplit(normal)
-    return urlunsplit((*parts[:4], ""))
+    host = (parts.hostname or "").rstrip(".")
+    if ":" in host:
+        host = f"[{host}]"
+    if parts.port is not None and parts.port != _DEFAULT_PORTS.get(parts.scheme):
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, ""))
+
+
+def is_own(url: object, siteurl: str) -> bool:
+    """Whether *url* is a page of the site at *siteurl* (never without a SITEURL).
+
+    One rule for "our own site" (linkbacks skip their own pages, tombstones,
+    the receiver's refusals): :func:`canonical` hosts compared, so case, IDNA
+    and default ports do not matter; http and https of one host are one site;
+    a site under a path owns only the URLs under that path.
+    """
+    site, mine = canonical(siteurl), canonical(url)
+    if site is None or mine is None:
+        return False
+    site_parts, parts = urlsplit(site), urlsplit(mine)
+    if parts.netloc != site_parts.netloc:
+        return False
+    prefix = site_parts.path.rstrip("/")
+    return not prefix or parts.path == prefix or parts.path.startswith(prefix + "/")
 
 
 def _page(url: str) -> str:
