@@ -13,6 +13,7 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from pelican_plugins.importers import urls
+from pelican_plugins.responses.targets import old_urls
 from pelican_plugins.slugs.rules import slugger
 
 SOURCE_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown", ".rst", ".html", ".htm"}
@@ -143,7 +144,12 @@ class ArticleIndex:
             is_page=is_page,
             public=status not in HIDDEN_STATUSES,
             wp_post_id=meta.get("wp_post_id") or None,
-            old_urls=tuple(url_path(u) for u in meta.get("old_urls", "").split()),
+            old_urls=tuple(
+                url_path(u)
+                for u in old_urls(
+                    meta.get("old_urls", ""), self.settings.get("SITEURL") or "", path
+                )
+            ),
         )
 
     def add(self, article: Article) -> None:

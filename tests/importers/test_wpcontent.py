@@ -20,7 +20,8 @@ from pelican_plugins.importers.wpcontent import (
 )
 from pelican_plugins.importers.wpmarkup import modernise
 from pelican_plugins.importers.wpmedia import Attachment, Site
-from pelican_plugins.redirects import old_paths, output_file
+from pelican_plugins.redirects import output_file
+from pelican_plugins.responses.targets import old_urls
 
 NAMES = {"caption", "gallery", "audio"}
 
@@ -206,7 +207,10 @@ def test_metadata_values_are_single_lines_and_names_are_capped():
 
 
 def test_redirect_paths_stay_inside_the_output(tmp_path: Path):
-    assert old_paths("/a/ https://evil.example/ /b/../c/ /d") == ["/a/", "/d/"]
+    assert old_urls("/a/ https://evil.example/ /b/../c/ /d", "https://b.example") == [
+        "/a/",
+        "/d/",
+    ]
     assert output_file(tmp_path, "/x/y/") == tmp_path / "x/y/index.html"
     assert output_file(tmp_path, "/" + "a" * 300 + "/") is None
     assert output_file(tmp_path, "/%2e%2e/%2e%2e/etc/") is None
