@@ -33,6 +33,7 @@ from pelican.generators import Generator
 
 from pelican_plugins import atomic
 from pelican_plugins.config import Setting, resolve
+from pelican_plugins.contents import published
 from pelican_plugins.responses.targets import SITE_PATH, old_urls
 
 logger = logging.getLogger(__name__)
@@ -115,8 +116,11 @@ def collect(context: dict[str, Any], settings: dict[str, Any]) -> list[Redirect]
             return
         claims[old.rstrip("/")] = Redirect(old, target, title, owner)
 
-    items = [*context.get("articles", []), *context.get("pages", [])]
-    items.sort(key=lambda c: str(c.source_path))
+    items = published(context)
+    # First by source path, a post before its translations (which own no slug).
+    items.sort(
+        key=lambda c: (not getattr(c, "in_default_lang", True), str(c.source_path))
+    )
     by_slug = {}
     for item in items:
         by_slug.setdefault(item.slug, item)
