@@ -12,6 +12,8 @@ from pathlib import Path
 import re
 from urllib.parse import unquote, urlsplit
 
+from pelican.readers import ensure_metadata_list
+
 from pelican_plugins.importers import urls
 from pelican_plugins.responses.targets import old_urls
 from pelican_plugins.slugs.rules import slugger
@@ -114,6 +116,8 @@ class ArticleIndex:
         self.by_wp_id: dict[str, Article] = {}
         self.by_url: dict[str, Article] = {}
         self.by_slug: dict[str, list[Article]] = {}
+        #: The tag names of the content already there (they share slugs with new ones).
+        self.tag_names: set[str] = set()
         if self.content.is_dir():
             for path in sorted(self.content.rglob("*")):
                 if path.suffix in SOURCE_SUFFIXES and path.is_file():
@@ -121,6 +125,7 @@ class ArticleIndex:
 
     def _article(self, path: Path) -> Article:
         meta = read_metadata(path)
+        self.tag_names.update(ensure_metadata_list(meta.get("tags", "")))
         rel = path.relative_to(self.content)
         is_page = rel.parts[0] == "pages" if len(rel.parts) > 1 else False
         slug = meta.get("slug") or self._slug(meta.get("title") or path.stem)

@@ -8,6 +8,7 @@ reads the dates, so the build and the import cannot disagree.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 import logging
 from pathlib import Path
@@ -18,6 +19,8 @@ from pelican.contents import Article, Page
 from pelican.settings import read_settings
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import get_date
+
+from pelican_plugins.slugs import term_slugs
 
 Settings = dict[str, Any]
 
@@ -65,14 +68,29 @@ def nested_page(parent_url: str, slug: str) -> tuple[str, str]:
     return url, url + "index.html"
 
 
-def tag_url(settings: Settings, name: str) -> str:
-    """Return the site path of a tag's listing."""
-    return "/" + Tag(name, settings).url
+def tag_url(
+    settings: Settings, name: str, slugs: Mapping[str, str] | None = None
+) -> str:
+    """Return the site path of a tag's listing, its slug from :func:`tag_slugs`.
+
+    *slugs* is :func:`tag_slugs` of every tag of the site; without it the name
+    is slugged alone.
+    """
+    if slugs is None:
+        slugs = tag_slugs(settings, [name])
+    tag = Tag(name, settings)
+    if name in slugs:
+        tag.slug = slugs[name]
+    return "/" + tag.url
 
 
-def tag_slug(settings: Settings, name: str) -> str:
-    """Return the slug Pelican gives a tag name (its own slug rules and settings)."""
-    return Tag(name, settings).slug
+def tag_slugs(settings: Settings, names: Iterable[str]) -> dict[str, str]:
+    """Return each tag name's slug in a site whose tags are *names*.
+
+    The slugs plugin's rule (unique slugs, ``SLUGS_PINNED``), so ``C`` and
+    ``C++`` keep apart as they do in the build.
+    """
+    return term_slugs(names, settings, "TAG")
 
 
 def category_url(settings: Settings, name: str) -> str:

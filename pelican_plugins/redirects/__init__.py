@@ -35,6 +35,7 @@ from pelican_plugins import atomic
 from pelican_plugins.config import Setting, resolve
 from pelican_plugins.contents import published
 from pelican_plugins.responses.targets import SITE_PATH, old_urls
+from pelican_plugins.slugs import term_key
 
 logger = logging.getLogger(__name__)
 
@@ -129,11 +130,15 @@ def collect(context: dict[str, Any], settings: dict[str, Any]) -> list[Redirect]
                 continue  # a query URL: no static file or map line answers it
             claim(old, item.url, item.title, str(item.source_path))
     name = settings[PREFIX + "FILE"]
+    terms = {
+        listing: {term_key(t.name): t for t, _ in reversed(context.get(listing, []))}
+        for listing in ("tags", "categories")
+    }
     for entry in _entries(settings):
         old = old_urls(entry["from"], siteurl, f"{name} entry {entry['from']!r}")
         if not old or "?" in old[0]:
             continue
-        found = _resolve(entry, context, by_slug)
+        found = _resolve(entry, terms, by_slug)
         if found is None:
             logger.debug("redirects: nothing to send %s to", old[0])
             continue
@@ -157,8 +162,12 @@ def _entries(settings: dict[str, Any]) -> list[dict[str, str]]:
     return [e for e in data if isinstance(e, dict) and isinstance(e.get("from"), str)]
 
 
-def _resolve(entry: dict, context: dict, by_slug: dict) -> tuple[str, str] | None:
-    """Return the URL and title an entry of the redirects file points at."""
+def _resolve(entry: dict, terms: dict, by_slug: dict) -> tuple[str, str] | None:
+    """Return the URL and title an entry of the redirects file points at.
+
+    *terms* maps ``tags`` and ``categories`` to their terms by
+    :func:`~pelican_plugins.slugs.term_key`, as the slugs plugin merges names.
+    """
     if isinstance(entry.get("slug"), str) and entry["slug"] in by_slug:
         item = by_slug[entry["slug"]]
         return item.url, item.title
@@ -167,9 +176,9 @@ def _resolve(entry: dict, context: dict, by_slug: dict) -> tuple[str, str] | Non
         if isinstance(name, str):
             # A category that became a tag (see docs/migration.md) is found there.
             for other in (listing, "tags"):
-                for term, _ in context.get(other, []):
-                    if term.name == name:
-                        return term.url, term.name
+                term = terms[other].get(term_key(name))
+                if term is not None:
+                    return term.url, term.name
     url = entry.get("url")
     if isinstance(url, str) and SITE_PATH.match(url):
         return url, url
