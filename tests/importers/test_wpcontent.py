@@ -301,3 +301,17 @@ def test_php_serialized_metadata_is_read_without_running_anything():
     for bad in ('O:8:"stdClass":0:{}', 's:9:"short";', "a:1:{" * 20, "i:1;junk"):
         with pytest.raises(ValueError):
             phpdata.loads(bad)
+
+
+def test_a_caption_repeated_in_a_post_gets_the_slugs_rule_suffix():
+    """Figure ids stay unique with the one suffix scheme (slugs.rules.unique)."""
+    caption = (
+        '[caption id="attachment_5" width="200"]'
+        '<img src="https://cdn.example/a.jpg"> Again[/caption]\n\n'
+    )
+    result = convert(caption * 3, "9", "", Site(host="old.example"))
+    soup = BeautifulSoup(result.body, "html.parser")
+    ids = [f["id"] for f in soup.find_all("figure")]
+    assert ids == ["attachment_5", "attachment_5-1", "attachment_5-2"]
+    labels = [f["aria-describedby"] for f in soup.find_all("figure")]
+    assert labels == [f"caption-{i}" for i in ids]
