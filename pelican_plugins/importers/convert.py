@@ -6,7 +6,7 @@ functions, so all sources get the same sanitizing and the same thread rules.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from email.utils import parsedate_to_datetime
 import html
 from html.parser import HTMLParser
@@ -24,21 +24,29 @@ _BLOCKS = {"p", "div", "blockquote", "ul", "ol", "pre", "table", "h1", "h2", "h3
 MAX_NAME = 200
 
 
-def wp_date(*candidates: str) -> str | None:
-    """Return the first WordPress ``YYYY-MM-DD HH:MM:SS`` that is a real date, as UTC.
+def wp_when(gmt: str, local: str = "", zone: tzinfo = UTC) -> datetime | None:
+    """Return the instant of a WordPress date pair: the one reading of WXR dates.
 
-    ``0000-00-00 00:00:00`` (drafts, some old comments) is skipped (A18).
+    The ``*_gmt`` field first (an unambiguous instant); when it is missing or
+    ``0000-00-00 00:00:00`` (drafts, some old comments, A18), the local field
+    read in *zone*, the site's ``TIMEZONE``. Posts and comments alike
+    (docs/migration.md).
     """
-    for value in candidates:
+    for value, where in ((gmt, UTC), (local, zone)):
         match = _WP_DATE.match(value or "")
         if not match:
             continue
         try:
-            when = datetime(*(int(g or 0) for g in match.groups()))
+            return datetime(*(int(g or 0) for g in match.groups()), tzinfo=where)
         except ValueError:
             continue
-        return utc_stamp(when)
     return None
+
+
+def wp_date(gmt: str, local: str = "", zone: tzinfo = UTC) -> str | None:
+    """Return :func:`wp_when` as the store's UTC date, or None."""
+    when = wp_when(gmt, local, zone)
+    return None if when is None else utc_stamp(when)
 
 
 def rfc822_date(value: str) -> str | None:

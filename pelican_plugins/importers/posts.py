@@ -333,10 +333,10 @@ class PostWriter:
         """Return the metadata of one item (``_url`` is its new site path)."""
         item, slug = pending.item, pending.slug
         meta: dict[str, str] = {}
-        date = urls.post_date(item.date, item.date_gmt)
+        date = urls.wp_post_date(self.settings, item.date_gmt, item.date)
         if date is not None:
             meta["date"] = f"{date:%Y-%m-%d %H:%M}"
-        modified = _modified(item, date)
+        modified = _modified(item, date, self.settings)
         if modified:
             meta["modified"] = modified
         meta["slug"] = slug
@@ -515,11 +515,11 @@ def _document(title: str, meta: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def _modified(item: WxrItem, date: datetime | None) -> str:
+def _modified(item: WxrItem, date: datetime | None, settings: urls.Settings) -> str:
     """Return the ``Modified`` value: only a real date later than the post's own."""
     if date is None or not item.modified or item.modified == item.date:
         return ""
-    modified = urls.post_date(item.modified, item.modified_gmt)
+    modified = urls.wp_post_date(settings, item.modified_gmt, item.modified)
     return f"{modified:%Y-%m-%d %H:%M}" if modified and modified > date else ""
 
 

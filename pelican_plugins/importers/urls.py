@@ -9,17 +9,19 @@ reads the dates, so the build and the import cannot disagree.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 import logging
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pelican.contents import Article, Page
 from pelican.settings import read_settings
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import get_date
 
+from pelican_plugins.importers.convert import wp_when
 from pelican_plugins.slugs import term_slugs
 
 Settings = dict[str, Any]
@@ -43,6 +45,26 @@ def post_date(*candidates: str) -> datetime | None:
             except (ValueError, OverflowError):
                 continue
     return None
+
+
+def site_zone(settings: Settings) -> tzinfo:
+    """Return the site's ``TIMEZONE`` (UTC when unset or unknown, as Pelican)."""
+    try:
+        return ZoneInfo(str(settings.get("TIMEZONE") or "UTC"))
+    except (ValueError, ZoneInfoNotFoundError):
+        return UTC
+
+
+def wp_post_date(settings: Settings, gmt: str, local: str) -> datetime | None:
+    """Return a WordPress post's date as ``Date`` metadata holds it (site time).
+
+    The instant is :func:`~pelican_plugins.importers.convert.wp_when`'s (GMT
+    first), shown in the site's ``TIMEZONE``: WordPress's own local time when
+    the two sites share a time zone, the true moment when they do not.
+    """
+    zone = site_zone(settings)
+    when = wp_when(gmt, local, zone)
+    return None if when is None else when.astimezone(zone).replace(tzinfo=None)
 
 
 def article_url(settings: Settings, slug: str, date: datetime, category: str) -> str:
