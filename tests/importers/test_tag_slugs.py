@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pelican_plugins.importers.cli import run
 from pelican_plugins.importers.urls import load_settings, tag_slugs
-from tests.importers.migration import OLD, post
-from tests.importers.wxrdoc import wxr
+from tests.importers.migration import OLD, import_posts, post
 from tests.support import DEV_CONF, build, write_post
 
 SITE = "https://blog.example"
@@ -32,30 +30,10 @@ def test_an_old_tag_page_redirects_to_its_pinned_slug(tmp_path: Path) -> None:
     """WordPress served C++ at /tag/c/; SLUGS_PINNED puts it at /tag/cpp/."""
     settings = {**load_settings(DEV_CONF), "SLUGS_PINNED": {"C++": "cpp"}}
     terms = '<category domain="post_tag" nicename="c"><![CDATA[C++]]></category>'
-    source = tmp_path / "export.xml"
-    source.write_text(
-        wxr(
-            post(
-                "7",
-                "Templates",
-                "templates",
-                f"{OLD}/templates/",
-                "<p>T</p>",
-                terms=terms,
-            )
-        ),
-        "utf-8",
+    item = post(
+        "7", "Templates", "templates", f"{OLD}/templates/", "<p>T</p>", terms=terms
     )
-    content = tmp_path / "content"
-    report = run(
-        "wordpress",
-        source,
-        content,
-        tmp_path / "db.sqlite3",
-        posts=True,
-        settings=settings,
-    )
-    assert report.exit_code == 0, report
+    content = import_posts(tmp_path, item, settings=settings)
     entries = json.loads((content / "redirects.json").read_text("utf-8"))
     assert {"from": "/tag/c/", "tag": "C++"} in entries
     output = build(

@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pelican_plugins.importers.cli import run
 from pelican_plugins.importers.urls import load_settings
-from tests.importers.migration import OLD, post
-from tests.importers.wxrdoc import comment, wxr
+from tests.importers.migration import OLD, import_posts, post
+from tests.importers.wxrdoc import comment
 from tests.support import DEV_CONF
 
 
@@ -36,18 +35,7 @@ def test_posts_and_comments_keep_their_moment(tmp_path: Path) -> None:
         "<wp:post_date_gmt>2019-06-30 21:00:00</wp:post_date_gmt>",
         "<wp:post_date_gmt>2019-07-01 01:00:00</wp:post_date_gmt>",
     )
-    source = tmp_path / "export.xml"
-    source.write_text(wxr(item), "utf-8")
-    content = tmp_path / "content"
-    report = run(
-        "wordpress",
-        source,
-        content,
-        tmp_path / "db.sqlite3",
-        posts=True,
-        settings=settings,
-    )
-    assert report.exit_code == 0, report
+    content = import_posts(tmp_path, item, settings=settings)
     (written,) = (content / "posts").iterdir()
     text = written.read_text("utf-8")
     assert "2019-07-01 02:00" in text  # 01:00 UTC is 02:00 in London (BST)
