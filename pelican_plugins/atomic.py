@@ -32,7 +32,7 @@ def write_bytes(
             os.unlink(tmp)
         raise
     if sync:
-        _sync_directory(target.parent)
+        sync_directory(target.parent)
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> None:
@@ -40,8 +40,11 @@ def write_text(path: str | os.PathLike[str], text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 
 
-def _sync_directory(directory: Path) -> None:
-    """Persist the rename itself; some filesystems refuse, which is harmless."""
+def sync_directory(directory: Path) -> None:
+    """Persist a rename in *directory*; some filesystems refuse, which is harmless.
+
+    The one directory fsync: atomic writes and the build's output swap use it.
+    """
     try:
         fd = os.open(directory, os.O_RDONLY)
     except OSError:

@@ -26,7 +26,7 @@ import shutil
 import sys
 import threading
 
-from pelican_plugins import lockfile
+from pelican_plugins import atomic, lockfile
 
 USAGE = "usage: python -m pelican_plugins.build [PELICAN ARGS] -o OUTPUT"
 # Pelican options that keep a process running and write in place.
@@ -109,7 +109,7 @@ def swap(live: Path, fresh: Path) -> Path | None:
         link.unlink()
     link.symlink_to(fresh.name, target_is_directory=True)
     os.replace(link, live)
-    _sync_directory(live.parent)
+    atomic.sync_directory(live.parent)
     return previous
 
 
@@ -194,16 +194,6 @@ def discard(live: Path, folders: list[Path]) -> None:
 def say(message: str) -> None:
     """Tell the user one line on stderr, named after this command."""
     sys.stderr.write(f"build: {message}\n")
-
-
-def _sync_directory(directory: Path) -> None:
-    """Persist the rename; some filesystems refuse, which is harmless."""
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,3 +32,26 @@ def test_crash_before_rename_keeps_old_file_and_no_temp(
         atomic.write_text(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["state.json"]
+
+
+def test_sync_directory_fsyncs_the_folder_and_tolerates_refusal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one directory fsync (atomic writes and the build's output swap)."""
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def record(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", record)
+    atomic.sync_directory(tmp_path)
+    assert synced == [str(tmp_path)]
+
+    def refuse(fd: int) -> None:
+        raise OSError("EINVAL: this filesystem cannot fsync a directory")
+
+    monkeypatch.setattr(os, "fsync", refuse)
+    atomic.sync_directory(tmp_path)  # harmless: no exception
+    atomic.sync_directory(tmp_path / "missing")

@@ -12,7 +12,10 @@ from pathlib import Path
 import re
 from urllib.parse import unquote, urlsplit
 
+from pelican.readers import ensure_metadata_list
+
 from pelican_plugins.importers import urls
+from pelican_plugins.responses.targets import old_urls
 from pelican_plugins.slugs.rules import slugger
 
 SOURCE_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown", ".rst", ".html", ".htm"}
@@ -113,6 +116,8 @@ class ArticleIndex:
         self.by_wp_id: dict[str, Article] = {}
         self.by_url: dict[str, Article] = {}
         self.by_slug: dict[str, list[Article]] = {}
+        #: The tag names of the content already there (they share slugs with new ones).
+        self.tag_names: set[str] = set()
         if self.content.is_dir():
             for path in sorted(self.content.rglob("*")):
                 if path.suffix in SOURCE_SUFFIXES and path.is_file():
@@ -120,6 +125,7 @@ class ArticleIndex:
 
     def _article(self, path: Path) -> Article:
         meta = read_metadata(path)
+        self.tag_names.update(ensure_metadata_list(meta.get("tags", "")))
         rel = path.relative_to(self.content)
         is_page = rel.parts[0] == "pages" if len(rel.parts) > 1 else False
         slug = meta.get("slug") or self._slug(meta.get("title") or path.stem)
@@ -143,7 +149,12 @@ class ArticleIndex:
             is_page=is_page,
             public=status not in HIDDEN_STATUSES,
             wp_post_id=meta.get("wp_post_id") or None,
-            old_urls=tuple(url_path(u) for u in meta.get("old_urls", "").split()),
+            old_urls=tuple(
+                url_path(u)
+                for u in old_urls(
+                    meta.get("old_urls", ""), self.settings.get("SITEURL") or "", path
+                )
+            ),
         )
 
     def add(self, article: Article) -> None:

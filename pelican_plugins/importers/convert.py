@@ -6,7 +6,7 @@ functions, so all sources get the same sanitizing and the same thread rules.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from email.utils import parsedate_to_datetime
 import html
 from html.parser import HTMLParser
@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import nh3
 
 from pelican_plugins.responses import sanitize
+from pelican_plugins.responses.model import utc_stamp
 
 UNKNOWN_DATE = "1970-01-01T00:00:00Z"
 _WP_DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d)(?::(\d\d))?")
@@ -23,35 +24,29 @@ _BLOCKS = {"p", "div", "blockquote", "ul", "ol", "pre", "table", "h1", "h2", "h3
 MAX_NAME = 200
 
 
-def wp_date(*candidates: str) -> str | None:
-    """Return the first WordPress ``YYYY-MM-DD HH:MM:SS`` that is a real date, as UTC.
+def wp_when(gmt: str, local: str = "", zone: tzinfo = UTC) -> datetime | None:
+    """Return the instant of a WordPress date pair: the one reading of WXR dates.
 
-    ``0000-00-00 00:00:00`` (drafts, some old comments) is skipped (A18).
+    The ``*_gmt`` field first (an unambiguous instant); when it is missing or
+    ``0000-00-00 00:00:00`` (drafts, some old comments, A18), the local field
+    read in *zone*, the site's ``TIMEZONE``. Posts and comments alike
+    (docs/migration.md).
     """
-    for value in candidates:
+    for value, where in ((gmt, UTC), (local, zone)):
         match = _WP_DATE.match(value or "")
         if not match:
             continue
         try:
-            when = datetime(*(int(g or 0) for g in match.groups()))
+            return datetime(*(int(g or 0) for g in match.groups()), tzinfo=where)
         except ValueError:
             continue
-        return when.strftime("%Y-%m-%dT%H:%M:%SZ")
     return None
 
 
-def _utc(when: datetime) -> str | None:
-    """Format *when* in UTC; None when that falls outside years 1-9999.
-
-    ``9999-12-31T23:00:00-05:00`` is a valid date whose UTC form is in year
-    10000, which ``datetime`` cannot hold (OverflowError).
-    """
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    try:
-        return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    except (OverflowError, ValueError):
-        return None
+def wp_date(gmt: str, local: str = "", zone: tzinfo = UTC) -> str | None:
+    """Return :func:`wp_when` as the store's UTC date, or None."""
+    when = wp_when(gmt, local, zone)
+    return None if when is None else utc_stamp(when)
 
 
 def rfc822_date(value: str) -> str | None:
@@ -62,7 +57,7 @@ def rfc822_date(value: str) -> str | None:
         return None
     if when.year < 1971:
         return None
-    return _utc(when)
+    return utc_stamp(when)
 
 
 def iso_date(value: str) -> str | None:
@@ -71,7 +66,7 @@ def iso_date(value: str) -> str | None:
         when = datetime.fromisoformat((value or "").strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    return _utc(when)
+    return utc_stamp(when)
 
 
 def id_part(value: str) -> str:

@@ -145,6 +145,8 @@ class PostWriter:
         self.taken: dict[str, str] | None = None
         self.base = ""
         self.term_names: dict[tuple[str, str], str] = {}
+        #: Every tag name the import writes (drafts too: the build slugs them all).
+        self.tag_names: set[str] = set()
         self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="posts")
         self._writes: list[Future[None]] = []
 
@@ -331,10 +333,10 @@ class PostWriter:
         """Return the metadata of one item (``_url`` is its new site path)."""
         item, slug = pending.item, pending.slug
         meta: dict[str, str] = {}
-        date = urls.post_date(item.date, item.date_gmt)
+        date = urls.wp_post_date(self.settings, item.date_gmt, item.date)
         if date is not None:
             meta["date"] = f"{date:%Y-%m-%d %H:%M}"
-        modified = _modified(item, date)
+        modified = _modified(item, date, self.settings)
         if modified:
             meta["modified"] = modified
         meta["slug"] = slug
@@ -409,6 +411,7 @@ class PostWriter:
         tag_names = [n for _, n in tags] + [n for _, n in named[1:]]
         if tag_names:
             meta["tags"] = ", ".join(dict.fromkeys(tag_names))
+            self.tag_names.update(tag_names)
         return named[0][1] if named else ""
 
     def _page_meta(self, item: WxrItem, meta: dict[str, str], published: bool) -> str:
@@ -456,10 +459,12 @@ class PostWriter:
         prefix = "/" + base.strip("/") if base.strip("/") else ""
         terms = reader.terms if reader else {}
         entries = []
+        # The slugs the build will give, among every tag the site will have.
+        slugs = urls.tag_slugs(self.settings, self.index.tag_names | self.tag_names)
         for (taxonomy, nice), name in sorted(term_names.items()):
             if taxonomy == "post_tag":
                 old = f"{prefix}/tag/{nice}/"
-                if not urls.same_path(old, urls.tag_url(self.settings, name)):
+                if not urls.same_path(old, urls.tag_url(self.settings, name, slugs)):
                     entries.append({"from": old, "tag": name})
                 continue
             chain = [nice]
@@ -510,11 +515,11 @@ def _document(title: str, meta: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def _modified(item: WxrItem, date: datetime | None) -> str:
+def _modified(item: WxrItem, date: datetime | None, settings: urls.Settings) -> str:
     """Return the ``Modified`` value: only a real date later than the post's own."""
     if date is None or not item.modified or item.modified == item.date:
         return ""
-    modified = urls.post_date(item.modified, item.modified_gmt)
+    modified = urls.wp_post_date(settings, item.modified_gmt, item.modified)
     return f"{modified:%Y-%m-%d %H:%M}" if modified and modified > date else ""
 
 

@@ -8,16 +8,21 @@ reads the dates, so the build and the import cannot disagree.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, tzinfo
 import logging
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pelican.contents import Article, Page
 from pelican.settings import read_settings
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import get_date
+
+from pelican_plugins.importers.convert import wp_when
+from pelican_plugins.slugs import term_slugs
 
 Settings = dict[str, Any]
 
@@ -40,6 +45,26 @@ def post_date(*candidates: str) -> datetime | None:
             except (ValueError, OverflowError):
                 continue
     return None
+
+
+def site_zone(settings: Settings) -> tzinfo:
+    """Return the site's ``TIMEZONE`` (UTC when unset or unknown, as Pelican)."""
+    try:
+        return ZoneInfo(str(settings.get("TIMEZONE") or "UTC"))
+    except (ValueError, ZoneInfoNotFoundError):
+        return UTC
+
+
+def wp_post_date(settings: Settings, gmt: str, local: str) -> datetime | None:
+    """Return a WordPress post's date as ``Date`` metadata holds it (site time).
+
+    The instant is :func:`~pelican_plugins.importers.convert.wp_when`'s (GMT
+    first), shown in the site's ``TIMEZONE``: WordPress's own local time when
+    the two sites share a time zone, the true moment when they do not.
+    """
+    zone = site_zone(settings)
+    when = wp_when(gmt, local, zone)
+    return None if when is None else when.astimezone(zone).replace(tzinfo=None)
 
 
 def article_url(settings: Settings, slug: str, date: datetime, category: str) -> str:
@@ -65,14 +90,29 @@ def nested_page(parent_url: str, slug: str) -> tuple[str, str]:
     return url, url + "index.html"
 
 
-def tag_url(settings: Settings, name: str) -> str:
-    """Return the site path of a tag's listing."""
-    return "/" + Tag(name, settings).url
+def tag_url(
+    settings: Settings, name: str, slugs: Mapping[str, str] | None = None
+) -> str:
+    """Return the site path of a tag's listing, its slug from :func:`tag_slugs`.
+
+    *slugs* is :func:`tag_slugs` of every tag of the site; without it the name
+    is slugged alone.
+    """
+    if slugs is None:
+        slugs = tag_slugs(settings, [name])
+    tag = Tag(name, settings)
+    if name in slugs:
+        tag.slug = slugs[name]
+    return "/" + tag.url
 
 
-def tag_slug(settings: Settings, name: str) -> str:
-    """Return the slug Pelican gives a tag name (its own slug rules and settings)."""
-    return Tag(name, settings).slug
+def tag_slugs(settings: Settings, names: Iterable[str]) -> dict[str, str]:
+    """Return each tag name's slug in a site whose tags are *names*.
+
+    The slugs plugin's rule (unique slugs, ``SLUGS_PINNED``), so ``C`` and
+    ``C++`` keep apart as they do in the build.
+    """
+    return term_slugs(names, settings, "TAG")
 
 
 def category_url(settings: Settings, name: str) -> str:

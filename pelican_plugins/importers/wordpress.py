@@ -21,6 +21,7 @@ from pelican_plugins.importers.convert import (
 )
 from pelican_plugins.importers.posts import PostWriter
 from pelican_plugins.importers.report import Report
+from pelican_plugins.importers.urls import site_zone
 from pelican_plugins.importers.wxr import WxrComment, WxrItem, WxrReader
 from pelican_plugins.importers.xmlstream import Broken
 from pelican_plugins.responses import sanitize
@@ -64,6 +65,8 @@ class WordPressImporter:
         self.index = index
         self.report = report
         self.writer = writer
+        # Local dates without a GMT twin are read in the site's time zone.
+        self.zone = site_zone(index.settings)
         self.reader: WxrReader | None = None
         self._repair_at = 0
 
@@ -182,7 +185,7 @@ class WordPressImporter:
                 else None
             )
         fallback = (
-            wp_date(item.date_gmt, item.date)
+            wp_date(item.date_gmt, item.date, self.zone)
             or rfc822_date(item.pub_date)
             or UNKNOWN_DATE
         )
@@ -225,7 +228,7 @@ class WordPressImporter:
             kind = "comment"
             extra["wp_comment_type"] = comment.type
             kind_reason = f"unknown comment type {comment.type!r}"
-        date = wp_date(comment.date_gmt, comment.date)
+        date = wp_date(comment.date_gmt, comment.date, self.zone)
         if date is None:
             date = fallback
             self.report.warnings.append(f"{rid}: no valid date; using {date}")

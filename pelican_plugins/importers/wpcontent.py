@@ -32,6 +32,7 @@ from pelican_plugins.importers.wpmedia import (
     Site,
     media,
 )
+from pelican_plugins.slugs.rules import unique
 
 #: Core shortcodes that become HTML (``wp_caption`` is the old name of caption).
 CONVERTED = frozenset(
@@ -210,11 +211,8 @@ class _State:
         self.ids: set[str] = set()
 
     def unique(self, value: str) -> str:
-        base = value
-        n = 2
-        while value in self.ids:
-            value = f"{base}-{n}"
-            n += 1
+        """Return *value*, or the slugs rule's next free ``value-1``…, taken now."""
+        value = unique(value, self.ids)
         self.ids.add(value)
         return value
 

@@ -24,6 +24,7 @@ from pelican_plugins.linkbacks import serverlines
 from pelican_plugins.linkbacks import settings as plugin_settings
 from pelican_plugins.linkbacks.links import targets
 from pelican_plugins.linkbacks.state import State, StateError
+from pelican_plugins.responses.targets import is_own
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ def find_tombstones(
         if save_as.is_absolute() or ".." in save_as.parts or not entry.save_as:
             logger.warning("linkbacks: unsafe tombstone path %r skipped", entry.save_as)
             continue
-        if siteurl and not url.startswith(siteurl.rstrip("/") + "/"):
+        if siteurl and not is_own(url, siteurl):
             continue
         found.append(manifests.Tombstone(url, entry.save_as, entry.title))
     return found

@@ -6,6 +6,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree, html
 
+from pelican_plugins.responses.targets import is_own
+
 
 def content_links(content: str, base: str) -> list[str]:
     """Return the absolute http(s) URLs of the ``<a href>`` in *content*, in order.
@@ -33,11 +35,6 @@ def content_links(content: str, base: str) -> list[str]:
     return list(found)
 
 
-def _origin_and_path(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    return (parts.hostname or "").rstrip(".").lower(), parts.path or "/"
-
-
 def skip_reason(target: str, *, source: str, siteurl: str) -> str | None:
     """Say why *target* gets no linkback from *source*, or None when it does.
 
@@ -46,11 +43,7 @@ def skip_reason(target: str, *, source: str, siteurl: str) -> str | None:
     """
     if target.split("#", 1)[0] == source.split("#", 1)[0]:
         return "the post itself"
-    host, path = _origin_and_path(target)
-    site_host, site_path = _origin_and_path(siteurl)
-    if host == site_host and path.startswith(site_path.rstrip("/") + "/"):
-        return "our own site"
-    if host == site_host and site_path in ("", "/"):
+    if is_own(target, siteurl):
         return "our own site"
     parts = urlsplit(target)
     if parts.path in ("", "/") and not parts.query:

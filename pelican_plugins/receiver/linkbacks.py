@@ -8,7 +8,6 @@ is (no port-scan oracle, D7). The worker fetches and verifies.
 from __future__ import annotations
 
 import time
-from urllib.parse import urlsplit
 from xml.parsers.expat import ExpatError
 import xmlrpc.client
 
@@ -19,7 +18,7 @@ from flask import Blueprint, Response, jsonify, request
 from pelican_plugins.receiver import db as queue
 from pelican_plugins.receiver.service import client_ip, endpoints, service
 from pelican_plugins.responses.sanitize import safe_url
-from pelican_plugins.responses.targets import canonical
+from pelican_plugins.responses.targets import canonical, is_own
 
 blueprint = Blueprint("linkbacks", __name__)
 
@@ -72,8 +71,7 @@ def check(source: object, target: object) -> tuple[str, str, str]:
     targets = service().targets()
     found = targets.resolve(target)
     if found is None:
-        ours = urlsplit(canonical(targets.site_url) or "").netloc
-        if urlsplit(canonical(target) or "").netloc == ours:
+        if is_own(target, targets.site_url):
             raise Refused("target is not a post or page of this site", TARGET_MISSING)
         raise Refused("target is not on this site", NOT_A_TARGET)
     return safe_url(source) or source, target, found[0]

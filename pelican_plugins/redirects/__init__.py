@@ -2,8 +2,10 @@
 
 The redirects are data the build renders, so they survive every rebuild:
 
-- ``Old_urls:`` metadata on a post or page (space-separated site paths) sends
-  each old path to that post's current URL;
+- ``Old_urls:`` metadata on a post or page (site paths or URLs on this site,
+  read by ``responses.targets.old_urls``) sends each old path to that post's
+  current URL (query URLs such as ``/?p=12`` cannot be a page and are left to
+  the receiver);
 - the ``REDIRECTS_FILE`` JSON list (written by the importer) sends old tag,
   category and attachment pages to a tag, a category, a post (``slug``) or a
   file (``url``).
@@ -31,6 +33,9 @@ from pelican.generators import Generator
 
 from pelican_plugins import atomic
 from pelican_plugins.config import Setting, resolve
+from pelican_plugins.contents import published
+from pelican_plugins.responses.targets import SITE_PATH, old_urls
+from pelican_plugins.slugs import term_key
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +63,6 @@ SPEC = {
     ),
 }
 _NAME_MAX = 255
-_PATH = re.compile(r"/[^\s\"'<>\\]*\Z")
 
 
 def file_name(settings: dict[str, Any]) -> str:
@@ -77,17 +81,6 @@ class Redirect:
     target: str
     title: str
     owner: str
-
-
-def old_paths(value: Any) -> list[str]:
-    """Return the old paths of ``Old_urls`` metadata: site paths only, never a URL."""
-    if isinstance(value, list):
-        value = " ".join(value)
-    paths = []
-    for path in str(value or "").split():
-        if _PATH.match(path) and ".." not in path.split("/"):
-            paths.append("/" + path.strip("/") + "/" if path.strip("/") else "/")
-    return paths
 
 
 def output_file(output: Path, old: str) -> Path | None:
@@ -124,23 +117,33 @@ def collect(context: dict[str, Any], settings: dict[str, Any]) -> list[Redirect]
             return
         claims[old.rstrip("/")] = Redirect(old, target, title, owner)
 
-    items = [*context.get("articles", []), *context.get("pages", [])]
-    items.sort(key=lambda c: str(c.source_path))
+    items = published(context)
+    # First by source path, a post before its translations (which own no slug).
+    items.sort(
+        key=lambda c: (not getattr(c, "in_default_lang", True), str(c.source_path))
+    )
     by_slug = {}
     for item in items:
         by_slug.setdefault(item.slug, item)
-        for old in old_paths(item.metadata.get("old_urls")):
+        for old in old_urls(item.metadata.get("old_urls"), siteurl, item.source_path):
+            if "?" in old:
+                continue  # a query URL: no static file or map line answers it
             claim(old, item.url, item.title, str(item.source_path))
+    name = settings[PREFIX + "FILE"]
+    terms = {
+        listing: {term_key(t.name): t for t, _ in reversed(context.get(listing, []))}
+        for listing in ("tags", "categories")
+    }
     for entry in _entries(settings):
-        old = old_paths(entry.get("from"))
-        if not old:
+        old = old_urls(entry["from"], siteurl, f"{name} entry {entry['from']!r}")
+        if not old or "?" in old[0]:
             continue
-        found = _resolve(entry, context, by_slug)
+        found = _resolve(entry, terms, by_slug)
         if found is None:
             logger.debug("redirects: nothing to send %s to", old[0])
             continue
         url, title = found
-        claim(old[0], url, title, f"{settings[PREFIX + 'FILE']} entry {old[0]}")
+        claim(old[0], url, title, f"{name} entry {old[0]}")
     return sorted(claims.values(), key=lambda r: r.old)
 
 
@@ -159,8 +162,12 @@ def _entries(settings: dict[str, Any]) -> list[dict[str, str]]:
     return [e for e in data if isinstance(e, dict) and isinstance(e.get("from"), str)]
 
 
-def _resolve(entry: dict, context: dict, by_slug: dict) -> tuple[str, str] | None:
-    """Return the URL and title an entry of the redirects file points at."""
+def _resolve(entry: dict, terms: dict, by_slug: dict) -> tuple[str, str] | None:
+    """Return the URL and title an entry of the redirects file points at.
+
+    *terms* maps ``tags`` and ``categories`` to their terms by
+    :func:`~pelican_plugins.slugs.term_key`, as the slugs plugin merges names.
+    """
     if isinstance(entry.get("slug"), str) and entry["slug"] in by_slug:
         item = by_slug[entry["slug"]]
         return item.url, item.title
@@ -169,11 +176,11 @@ def _resolve(entry: dict, context: dict, by_slug: dict) -> tuple[str, str] | Non
         if isinstance(name, str):
             # A category that became a tag (see docs/migration.md) is found there.
             for other in (listing, "tags"):
-                for term, _ in context.get(other, []):
-                    if term.name == name:
-                        return term.url, term.name
+                term = terms[other].get(term_key(name))
+                if term is not None:
+                    return term.url, term.name
     url = entry.get("url")
-    if isinstance(url, str) and _PATH.match(url):
+    if isinstance(url, str) and SITE_PATH.match(url):
         return url, url
     return None
 

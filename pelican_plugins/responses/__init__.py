@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from pelican import signals
 
 from pelican_plugins import run
+from pelican_plugins.contents import published
 from pelican_plugins.responses import settings as plugin_settings
 from pelican_plugins.responses import targets
 from pelican_plugins.responses.endpoints import (
@@ -110,7 +111,7 @@ def attach(generator: Any) -> None:
     run.current(settings).put(PLUGIN, build)
     build.order = {id(a): n for n, a in enumerate(generator.articles)}
     build.feeds = FeedWriter(options, settings)
-    _give(build, [*generator.articles, *generator.translations])
+    _give(build, published([generator]))
 
 
 def attach_pages(generator: Any) -> None:
@@ -120,7 +121,7 @@ def attach_pages(generator: Any) -> None:
         return
     start = len(build.order)
     build.order.update({id(p): start + n for n, p in enumerate(generator.pages)})
-    _give(build, [*generator.pages, *generator.translations])
+    _give(build, published([generator]))
     for stem in sorted(build.present - build.used):
         logger.warning(
             "responses: %s/%s.json matches no article or page", build.folder, stem
@@ -215,14 +216,14 @@ def report(pelican: Any) -> None:
 
 
 def write_targets(generators: list[Any]) -> None:
-    """Write the receiver's targets file: every published post and page."""
-    contents: list[Any] = []
+    """Write the receiver's targets file: every published post and page.
+
+    Published as :func:`contents.published` says: hidden ones too.
+    """
+    contents = published(generators)
     settings: dict[str, Any] = {}
     for generator in generators:
         settings = generator.settings
-        contents += getattr(generator, "articles", [])
-        contents += getattr(generator, "translations", [])
-        contents += getattr(generator, "pages", [])
     if not settings:
         return
     build = _state(settings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 import re
 import unicodedata
 
@@ -39,6 +40,22 @@ MAX_KEY_BYTES = 250
 #: The ``#comment-…`` fragment of every response on a post page.
 ANCHOR_PREFIX = "comment-"
 _DATE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z")
+
+
+def utc_stamp(when: datetime | float) -> str | None:
+    """Return the store's date (``YYYY-MM-DDTHH:MM:SSZ``) for *when*: one format.
+
+    *when* is a datetime (naive counts as UTC) or a POSIX time. None when its
+    UTC form falls outside years 1-9999 (``9999-12-31T23:00:00-05:00``).
+    """
+    try:
+        if isinstance(when, datetime):
+            moment = when if when.tzinfo else when.replace(tzinfo=UTC)
+        else:
+            moment = datetime.fromtimestamp(when, UTC)
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, ValueError, OSError):
+        return None
 
 
 class Rejected(ValueError):

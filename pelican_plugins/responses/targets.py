@@ -2,15 +2,15 @@
 
 The receiver service checks a webmention, pingback or comment target against
 this map, so only real posts and pages (and the old URLs their metadata lists
-under ``old_urls``) can receive responses. The build writes it; the receiver
-reads it again whenever it changes. Format (docs/receiver.md)::
+under ``old_urls``, read by :func:`old_urls`) can receive responses. The build
+writes it; the receiver reads it again whenever it changes. Format (docs/receiver.md)::
 
     {"format": 1, "site_url": "https://…",
      "targets": {"/2019/03/slug/": "slug", "/?p=12": "slug", …},
      "posts": {"slug": "/2019/03/slug/", …}}
 
-``targets`` entries are site-absolute paths, or absolute URLs for old URLs on
-another host; ``posts`` gives each key's current address (where a commenter
+``targets`` entries are site-absolute paths (old URLs read by
+:func:`old_urls`); ``posts`` gives each key's current address (where a commenter
 is sent back to).
 """
 
@@ -20,6 +20,7 @@ from collections.abc import Iterable
 import json
 import logging
 from pathlib import Path
+import re
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -31,12 +32,53 @@ logger = logging.getLogger(__name__)
 FORMAT = 1
 
 
-def old_urls(content: Any) -> list[str]:
-    """Return the ``old_urls`` metadata of *content*, split on commas and spaces."""
-    value = content.metadata.get("old_urls") or ""
+# A site path as metadata and the redirects file may give it.
+SITE_PATH = re.compile(r"/[^\s\"'<>\\]*\Z")
+
+
+def old_urls(value: Any, siteurl: str, where: object = "") -> list[str]:
+    """Return the site paths of ``Old_urls`` metadata: the one reading of it.
+
+    Commas and/or whitespace separate the URLs. A path (``/2013/01/post/``,
+    ``/?p=12``) is kept; a full URL on this site (:func:`is_own` with
+    *siteurl*) becomes its path under the site; anything else (another host,
+    no SITEURL to compare with, ``..`` segments, not a URL) is skipped with a
+    warning naming *where* (docs/migration.md). A path without a query gets
+    one trailing slash, as the page's folder; each path appears once.
+    """
     if isinstance(value, list | tuple):
         value = " ".join(map(str, value))
-    return str(value).replace(",", " ").split()
+    paths: dict[str, None] = {}
+    for url in str(value or "").replace(",", " ").split():
+        path = _site_path(url, siteurl)
+        if path is None:
+            logger.warning(
+                "%s: old URL %r is not a path on this site (SITEURL %r); skipped",
+                where or "Old_urls",
+                url,
+                siteurl,
+            )
+            continue
+        paths.setdefault(path, None)
+    return list(paths)
+
+
+def _site_path(url: str, siteurl: str) -> str | None:
+    if not url.startswith("/") or url.startswith("//"):
+        if not is_own(url, siteurl):
+            return None
+        parts = urlsplit(canonical(url) or "")
+        prefix = urlsplit(canonical(siteurl) or "").path.rstrip("/")
+        url = urlunsplit(("", "", parts.path[len(prefix) :] or "/", parts.query, ""))
+    url = url.split("#", 1)[0]
+    if not SITE_PATH.match(url):
+        return None
+    path, _, query = url.partition("?")
+    if ".." in path.split("/"):
+        return None
+    if query:
+        return url
+    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
 
 
 def collect(contents: Iterable[Any], key_of: Any) -> tuple[dict, dict]:
@@ -50,15 +92,10 @@ def collect(contents: Iterable[Any], key_of: Any) -> tuple[dict, dict]:
             continue  # already reported by the plugin's attach step
         current = "/" + content.url.lstrip("/")
         posts.setdefault(key, current)  # the first (default-language) wins
-        for url in [current, *old_urls(content)]:
-            if url.startswith("/") or safe_url(url):
-                targets[url] = key
-            else:
-                logger.warning(
-                    "responses: %s: old URL %r is not a path or http(s) URL",
-                    content.source_path,
-                    url,
-                )
+        siteurl = str(content.settings.get("SITEURL") or "")
+        old = old_urls(content.metadata.get("old_urls"), siteurl, content.source_path)
+        for url in [current, *old]:
+            targets[url] = key
     return dict(sorted(targets.items())), dict(sorted(posts.items()))
 
 
@@ -81,10 +118,14 @@ def write(
     atomic.write_bytes(path, data)
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 def canonical(url: object) -> str | None:
     """Return *url* as the receiver compares it: normalised, without fragment.
 
-    Normalised means :func:`safe_url`'s rules (lower-case scheme and IDNA host).
+    Normalised means :func:`safe_url`'s rules (lower-case scheme and IDNA host),
+    without the host's trailing dot or the scheme's default port.
 
     One rule for every target check (webmention, pingback, comments, replies).
     """
@@ -92,7 +133,30 @@ def canonical(url: object) -> str | None:
     if normal is None:
         return None
     parts = urlsplit(normal)
-    return urlunsplit((*parts[:4], ""))
+    host = (parts.hostname or "").rstrip(".")
+    if ":" in host:
+        host = f"[{host}]"
+    if parts.port is not None and parts.port != _DEFAULT_PORTS.get(parts.scheme):
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, ""))
+
+
+def is_own(url: object, siteurl: str) -> bool:
+    """Whether *url* is a page of the site at *siteurl* (never without a SITEURL).
+
+    One rule for "our own site" (linkbacks skip their own pages, tombstones,
+    the receiver's refusals): :func:`canonical` hosts compared, so case, IDNA
+    and default ports do not matter; http and https of one host are one site;
+    a site under a path owns only the URLs under that path.
+    """
+    site, mine = canonical(siteurl), canonical(url)
+    if site is None or mine is None:
+        return False
+    site_parts, parts = urlsplit(site), urlsplit(mine)
+    if parts.netloc != site_parts.netloc:
+        return False
+    prefix = site_parts.path.rstrip("/")
+    return not prefix or parts.path == prefix or parts.path.startswith(prefix + "/")
 
 
 def _page(url: str) -> str:

@@ -12,6 +12,7 @@ cloud out of ``PLUGINS`` leaves ``/tag/c-plus-plus/`` where it is. Pinned slugs
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 import logging
 from typing import Any
 
@@ -20,12 +21,17 @@ from pelican.urlwrappers import Category, Tag
 
 from pelican_plugins.config import Setting, resolve
 from pelican_plugins.contents import all_contents
-from pelican_plugins.slugs.names import assign_slugs, clean_name, repair_split
+from pelican_plugins.slugs.names import (
+    assign_slugs,
+    clean_name,
+    repair_split,
+    term_key,
+)
 from pelican_plugins.slugs.rules import slugger, unique
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["register", "slugger", "unique"]
+__all__ = ["register", "slugger", "term_key", "term_slugs", "unique"]
 
 PLUGIN = "slugs"
 PREFIX = "SLUGS_"
@@ -53,6 +59,29 @@ def options(settings: dict[str, Any]) -> dict[str, Any]:
         if resolved.pop(old) is not None and new not in settings:
             resolved[new] = settings[old]
     return resolved
+
+
+def term_slugs(
+    names: Iterable[str], settings: dict[str, Any], kind: str = "TAG"
+) -> dict[str, str]:
+    """Each name's slug as a build with these *names* gives it (kind TAG/CATEGORY).
+
+    For code outside the build (the importer): the same cleaning, unique slugs
+    and pins as :func:`fix_terms`, or Pelican's own slug when this plugin is
+    not in ``PLUGINS`` or ``SLUGS_FIX`` is off.
+    """
+    names = set(names)
+    cls = Tag if kind == "TAG" else Category
+    plugins = {getattr(p, "__name__", p) for p in settings.get("PLUGINS") or ()}
+    opts = options(settings)
+    if __name__ not in plugins or not opts["SLUGS_FIX"]:
+        return {name: cls(name, settings).slug for name in names}
+    table = assign_slugs(
+        {clean_name(n) for n in names} - {""},
+        slugger(settings, kind),
+        opts["SLUGS_PINNED"],
+    )
+    return {n: table[term_key(n)][1] for n in names if term_key(n) in table}
 
 
 def _canonical(

@@ -42,6 +42,11 @@ def clean_name(raw: str) -> str:
     return _SPACE.sub(" ", decoded).strip()
 
 
+def term_key(name: str) -> str:
+    """Return the key under which names are one tag or category (cleaned, folded)."""
+    return clean_name(name).casefold()
+
+
 def repair_split(names: list[str]) -> list[str]:
     """Undo Pelican's ';' split when every ';' was the end of a character reference.
 

