@@ -108,3 +108,16 @@ def test_a_broken_targets_file_is_named(tmp_path: Path) -> None:
         Targets.load(path, "https://blog.example")
     with pytest.raises(ValueError, match="cannot read"):
         Targets.load(tmp_path / "missing.json", "https://blog.example")
+
+
+def test_a_site_under_a_path_resolves_its_posts_below_that_path() -> None:
+    """SITEURL https://example.org/blog: the file's paths are under /blog/."""
+    site = Targets(
+        "https://example.org/blog",
+        {"/2019/03/first/": "first", "/?p=12": "first"},
+        {"first": "/2019/03/first/"},
+    )
+    post = "https://example.org/blog/2019/03/first/"
+    assert site.resolve(post) == ("first", post)
+    assert site.resolve("https://example.org/blog/?p=12") == ("first", post)
+    assert site.resolve("https://example.org/2019/03/first/") is None

@@ -176,12 +176,24 @@ class Targets:
         self, site_url: str, targets: dict[str, str], posts: dict[str, str]
     ) -> None:
         self.site_url = site_url.rstrip("/") + "/"
-        self.posts = {key: urljoin(self.site_url, path) for key, path in posts.items()}
+        self.posts = {key: self._absolute(path) for key, path in posts.items()}
         self.by_url: dict[str, str] = {}
         for entry, key in targets.items():
-            url = canonical(urljoin(self.site_url, entry))
+            url = canonical(self._absolute(entry))
             if url is not None and key in posts:
                 self.by_url[_page(url)] = key
+
+    def _absolute(self, entry: str) -> str:
+        """A site path from the file (``/2019/03/post/``) under the site's URL.
+
+        The paths are relative to SITEURL, which may itself have a path
+        (``https://example.org/blog``), so they join below it, not at the host.
+        """
+        return (
+            urljoin(self.site_url, entry.lstrip("/"))
+            if entry.startswith("/")
+            else entry
+        )
 
     @classmethod
     def load(cls, path: Path, site_url: str) -> Targets:
