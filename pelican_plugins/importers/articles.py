@@ -95,13 +95,19 @@ def read_metadata(path: Path) -> dict[str, str]:
     return meta
 
 
-def url_path(url: str) -> str:
-    """Normalise a permalink to its decoded path with one trailing slash."""
+def url_path(url: str, *, query: bool = True) -> str:
+    """Normalise a permalink to its decoded path with one trailing slash.
+
+    The query stays (unless *query* is false): WordPress's plain permalinks
+    ``/?p=12`` and ``/?p=13`` are two posts, not the home page twice.
+    """
     try:
-        path = unquote(urlsplit(url.strip()).path or "/")
+        parts = urlsplit(url.strip())
     except ValueError:  # "http://[oops/" is no URL: it has no path to match
         return ""
-    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+    path = unquote(parts.path or "/")
+    path = "/" + path.strip("/") + "/" if path.strip("/") else "/"
+    return f"{path}?{parts.query}" if query and parts.query else path
 
 
 class ArticleIndex:
@@ -189,8 +195,11 @@ class ArticleIndex:
                 return False
             return not post_id or article.wp_post_id in (None, post_id)
 
-        if link and fits(found := self.by_url.get(url_path(link))):
-            return found
+        if link:
+            # The address as given, then without a query (``?utm_source=…``).
+            for key in dict.fromkeys((url_path(link), url_path(link, query=False))):
+                if fits(found := self.by_url.get(key)):
+                    return found
         slug_key = unquote(slug).strip().lower() if slug else ""
         candidates = [a for a in self.by_slug.get(slug_key, []) if fits(a)]
         if candidates:

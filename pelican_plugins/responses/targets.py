@@ -184,7 +184,7 @@ class Targets:
                 self.by_url[_page(url)] = key
 
     def _absolute(self, entry: str) -> str:
-        """A site path from the file (``/2019/03/post/``) under the site's URL.
+        """Return a site path from the file (``/2019/03/post/``) under the site URL.
 
         The paths are relative to SITEURL, which may itself have a path
         (``https://example.org/blog``), so they join below it, not at the host.

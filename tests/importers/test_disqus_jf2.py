@@ -6,6 +6,7 @@ import json
 
 from pelican_plugins.responses.store import load_public
 from tests.importers.wxrdoc import comment, import_text, item, site, stored, wxr
+from tests.support import write_post
 
 DISQUS = """<?xml version="1.0" encoding="utf-8"?>
 <disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">
@@ -161,3 +162,40 @@ def test_a_broken_disqus_post_is_quarantined_and_the_rest_imports(tmp_path):  # 
     assert "disqus-1" in stored(tmp_path, content)
     kept = list((tmp_path / "var" / "quarantine").iterdir())
     assert len(kept) == 1 and b'dsq:id="3"' in kept[0].read_bytes()
+
+
+def test_jf2_targets_with_a_query_find_the_post_that_had_that_address(tmp_path):
+    """Plain WordPress permalinks differ only in their query: /?p=12 vs /?p=13."""
+    content = tmp_path / "content"
+    for slug, wp_id in (("first", 12), ("second", 13)):
+        write_post(
+            content / "posts",
+            f"{slug}.md",
+            f"Title: {slug}\nDate: 2020-01-02 10:00\nSlug: {slug}\n"
+            f"Old_urls: /?p={wp_id}\n\nText.\n",
+        )
+    feed = {
+        "type": "feed",
+        "children": [
+            {
+                "type": "entry",
+                "wm-id": 31,
+                "wm-property": "mention-of",
+                "wm-target": "https://listeningback.example/?p=13",
+                "wm-source": "https://them.example/cites-second",
+                "name": "Cites the second post",
+            },
+            {
+                "type": "entry",
+                "wm-id": 32,
+                "wm-property": "mention-of",
+                "wm-target": "https://listeningback.example/",
+                "wm-source": "https://them.example/cites-home",
+                "name": "Cites the home page",
+            },
+        ],
+    }
+    report = import_text(tmp_path, json.dumps(feed), content, kind="jf2")
+    assert [r["id"] for r in load_public(content / "responses", "second")] == ["jf2-31"]
+    assert load_public(content / "responses", "first") == []
+    assert len(report.unmatched) == 1  # the home page is no post
