@@ -136,6 +136,26 @@ def test_internal_sources_are_refused_without_a_connection(
     assert rows == [("failed",), ("failed",)]
 
 
+def test_sources_refused_by_the_url_rules_are_answered_as_queued_then_dropped(
+    live: Receiver, peer: Server
+) -> None:
+    """D7: an IPv6 literal or a URL with credentials gets the queued answer, and
+    the verifier drops it without a connection."""
+    sources = (
+        f"http://[::1]:{peer.port}/a",
+        "http://[::ffff:169.254.169.254]/latest/meta-data/",
+        f"http://kim@127.0.0.1:{peer.port}/b",
+        source(peer, "/c", host="inside.example"),  # an ordinary refused host
+    )
+    with xmlrpc.client.ServerProxy(live.url + "xmlrpc") as proxy:
+        answers = {proxy.pingback.ping(src, POST) for src in sources}
+    assert answers == {"Pingback received; the source will be verified."}
+    wait_for(lambda: live.service.db.queued() == 0)
+    assert peer.hits == []
+    rows = live.service.db.conn.execute("SELECT state FROM mentions").fetchall()
+    assert rows == [("failed",)] * len(sources)
+
+
 def test_fetches_to_one_host_are_spaced_out(make_receiver, peer: Server) -> None:
     """D8: many pingbacks naming one victim host; it sees one fetch per interval."""
     policy = net.Policy(
