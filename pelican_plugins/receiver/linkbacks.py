@@ -7,6 +7,7 @@ is (no port-scan oracle, D7). The worker fetches and verifies.
 
 from __future__ import annotations
 
+import functools
 import time
 from urllib.parse import parse_qsl, urlsplit
 from xml.parsers.expat import ExpatError
@@ -19,7 +20,7 @@ from flask import Blueprint, Response, jsonify, request
 from pelican_plugins.receiver import db as queue
 from pelican_plugins.receiver.service import client_ip, endpoints, service
 from pelican_plugins.responses.sanitize import safe_url
-from pelican_plugins.responses.targets import canonical
+from pelican_plugins.responses.targets import Targets, canonical
 
 blueprint = Blueprint("linkbacks", __name__)
 
@@ -90,19 +91,25 @@ def check(source: object, target: object) -> tuple[str, str, str]:
     queued = queueable_source(source) if len(source) <= MAX_URL else None
     if queued is None:
         raise Refused("source must be an http(s) URL", SOURCE_MISSING)
-    page = canonical(target) if len(target) <= MAX_URL else None
+    targets = service().targets()
+    page, found = _find(targets, target)
     if page is None:
         raise Refused("target must be an http(s) URL", NOT_A_TARGET)
     if canonical(queued) == page:
         raise Refused("source and target are the same page", GENERIC)
-    targets = service().targets()
-    found = targets.resolve(page)
     if found is None:
         ours = urlsplit(canonical(targets.site_url) or "").netloc
         if urlsplit(page).netloc == ours:
             raise Refused("target is not a post or page of this site", TARGET_MISSING)
         raise Refused("target is not on this site", NOT_A_TARGET)
     return queued, target, found[0]
+
+
+@functools.lru_cache(maxsize=1024)  # pure; senders name the same few posts
+def _find(targets: Targets, target: str) -> tuple[str | None, tuple[str, str] | None]:
+    """Return the target's canonical URL and its post (None, None if no URL)."""
+    page = canonical(target) if len(target) <= MAX_URL else None
+    return page, None if page is None else targets.resolve(page)
 
 
 def _full() -> bool:

@@ -302,3 +302,20 @@ def test_a_webmention_from_an_ipv6_literal_is_accepted_like_any_other(
         )
         assert answer.status_code == 201
     assert [row[4] for row in mentions(receiver)] == ["queued", "queued"]
+
+
+def test_form_encodings_and_repeated_fields(receiver: Receiver) -> None:
+    """Multipart senders are served too; a field sent twice counts as missing."""
+    answer = receiver.client.post(
+        "webmention",
+        files={"source": (None, "https://kim.example/m"), "target": (None, POST)},
+    )
+    assert answer.status_code == 201
+    answer = receiver.client.post(
+        "webmention",
+        content="source=https%3A%2F%2Fkim.example%2Fa&source=https%3A%2F%2Fkim.example"
+        "%2Fb&target=" + POST,
+        headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+    )
+    assert (answer.status_code, answer.text) == (400, "source is required\n")
+    assert [row[1] for row in mentions(receiver)] == ["https://kim.example/m"]
