@@ -27,6 +27,22 @@ def utc_stamp(when: float) -> str:
     return datetime.fromtimestamp(when, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+#: Queue a mention, or queue it again: a webmention always (an update, spec
+#: §3.2.4), a pingback only when the earlier one failed or was deleted.
+_UPSERT = {
+    protocol: "INSERT INTO mentions (protocol, source, target, key, received_at,"
+    " next_attempt, sender_ip) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (source, key) DO UPDATE SET state = 'queued',"
+    " protocol = excluded.protocol, target = excluded.target,"
+    " next_attempt = excluded.next_attempt, attempts = 0, reason = NULL,"
+    f" sender_ip = excluded.sender_ip {again} RETURNING id"
+    for protocol, again in (
+        ("webmention", ""),
+        ("pingback", f"WHERE mentions.state IN ('{FAILED}', '{DELETED}')"),
+    )
+}
+
+
 class _GroupCommit:
     """Group commit: concurrent writers share one transaction and one fsync.
 
@@ -189,30 +205,15 @@ class Database:
 
     def _enqueue_batch(self, batch: list[tuple]) -> list[int | None]:
         """Insert a batch of mentions in one transaction: one fsync for all."""
-        with self.transaction():
-            return [
-                self._enqueue(p, s, t, k, ip=ip, now=now)
-                for p, s, t, k, ip, now in batch
-            ]
-
-    def _enqueue(
-        self, protocol: str, source: str, target: str, key: str, *, ip: str, now: float
-    ) -> int | None:
-        again = (
-            ""
-            if protocol == "webmention"
-            else f"WHERE mentions.state IN ('{FAILED}', '{DELETED}')"
-        )
-        row = self.conn.execute(
-            "INSERT INTO mentions (protocol, source, target, key, received_at,"
-            " next_attempt, sender_ip) VALUES (?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (source, key) DO UPDATE SET state = 'queued',"
-            " protocol = excluded.protocol, target = excluded.target,"
-            " next_attempt = excluded.next_attempt, attempts = 0, reason = NULL,"
-            f" sender_ip = excluded.sender_ip {again} RETURNING id",
-            (protocol, source, target, key, utc_stamp(now), now, ip),
-        ).fetchone()
-        return None if row is None else row[0]
+        results: list[int | None] = []
+        with self.transaction() as db:
+            for protocol, source, target, key, ip, now in batch:
+                row = db.execute(
+                    _UPSERT[protocol],
+                    (protocol, source, target, key, utc_stamp(now), now, ip),
+                ).fetchone()
+                results.append(None if row is None else row[0])
+        return results
 
     def queued(self) -> int:
         """How many mentions wait for verification."""
