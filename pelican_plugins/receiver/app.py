@@ -36,9 +36,10 @@ DEFAULT_CAP = 8 * 1024
 
 def _limit_body() -> Response | None:
     """Refuse encoded or oversized bodies before anything reads them (D2, D3)."""
-    if request.method != "POST":
+    environ = request.environ  # read directly: this runs on every request
+    if environ.get("REQUEST_METHOD") != "POST":
         return None
-    encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
+    encoding = environ.get("HTTP_CONTENT_ENCODING", "identity").strip().lower()
     if encoding not in ("", "identity"):
         return Response("Compressed request bodies are not accepted.\n", 415)
     cap = BODY_CAPS.get(request.endpoint or "", DEFAULT_CAP)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import functools
 import ipaddress
 import logging
+import os
 from pathlib import Path
 import threading
 import time
 from typing import Any
 
 from flask import current_app, request
+from werkzeug.sansio.utils import get_current_url
 
 from pelican_plugins.receiver.config import Config, with_secret
 from pelican_plugins.receiver.db import Database
@@ -33,6 +35,7 @@ class Service:
         )
         self._targets = Targets(self.config.site_url, {}, {})
         self._targets_stamp: tuple[int, int] | None = None
+        self._targets_path = os.fspath(self.config.targets)
         self._lock = threading.Lock()
         self._queued = 0
         self._counted_at = -1.0
@@ -40,17 +43,23 @@ class Service:
         self.rebuilder: Any = None
 
     def targets(self) -> Targets:
-        """Return the published targets, re-read whenever the build rewrote them."""
-        path = Path(self.config.targets)
+        """Return the published targets, re-read whenever the build rewrote them.
+
+        One ``stat`` per call; the lock is taken only when the file changed.
+        """
         try:
-            stat = path.stat()
-            stamp = (stat.st_mtime_ns, stat.st_size)
+            stat = os.stat(self._targets_path)
+            stamp: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
         except OSError:
             stamp = None
+        if stamp is None or stamp == self._targets_stamp:
+            return self._targets
         with self._lock:
-            if stamp is not None and stamp != self._targets_stamp:
+            if stamp != self._targets_stamp:
                 try:
-                    self._targets = Targets.load(path, self.config.site_url)
+                    self._targets = Targets.load(
+                        Path(self._targets_path), self.config.site_url
+                    )
                 except ValueError as error:
                     logger.error("receiver: %s (keeping the previous targets)", error)
                 self._targets_stamp = stamp
@@ -125,14 +134,23 @@ def endpoints() -> Endpoints:
     """Return the receiver's public addresses (one rule: responses.endpoints).
 
     From ``public_url`` (the site's RESPONSES_RECEIVER_URL), else from the
-    address this request came to.
+    address this request came to (werkzeug's ``get_current_url``, cached: it
+    costs more than the rest of a webmention's checks).
     """
-    return _endpoints_of(service().config.public_url or request.url_root)
+    public = service().config.public_url
+    if public:
+        return _endpoints_of(public)
+    return _endpoints_at(request.scheme, request.host, request.root_path)
 
 
 @functools.lru_cache(maxsize=64)  # pure; one or two bases per running service
 def _endpoints_of(base: str) -> Endpoints:
     return receiver_endpoints(base) or _never()
+
+
+@functools.lru_cache(maxsize=64)  # pure; a few Host names per running service
+def _endpoints_at(scheme: str, host: str, root: str) -> Endpoints:
+    return _endpoints_of(get_current_url(scheme, host, root))
 
 
 def _never() -> Endpoints:

@@ -15,12 +15,27 @@ from itsdangerous import BadSignature, SignatureExpired, Signer, TimestampSigner
 OK, EARLY, BAD = "ok", "early", "bad"
 
 
+class _KeyedSigner(Signer):
+    """A Signer that derives its key once, with the same signatures as Signer.
+
+    Signer derives it on every call: a hash per webmention answered.
+    """
+
+    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
+        """Return the derived key, computed once per secret key."""
+        cache = self.__dict__.setdefault("_derived", {})
+        key = cache.get(secret_key)
+        if key is None:
+            key = cache[secret_key] = super().derive_key(secret_key)
+        return key
+
+
 class Tokens:
     """Issue and check tokens signed with the service's secret key."""
 
     def __init__(self, secret: str, min_delay: float, max_age: float) -> None:
         self._form = TimestampSigner(secret, salt="receiver-comment-form")
-        self._status = Signer(secret, salt="receiver-webmention-status")
+        self._status = _KeyedSigner(secret, salt="receiver-webmention-status")
         self.min_delay = min_delay
         self.max_age = max_age
 

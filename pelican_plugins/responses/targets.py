@@ -118,6 +118,8 @@ def write(
     atomic.write_bytes(path, data)
 
 
+#: How many answers :meth:`Targets.find` keeps per loaded file.
+FIND_MEMO = 1024
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -178,6 +180,7 @@ class Targets:
         self.site_url = site_url.rstrip("/") + "/"
         self.posts = {key: self._absolute(path) for key, path in posts.items()}
         self.by_url: dict[str, str] = {}
+        self._found: dict[str, tuple[str | None, tuple[str, str] | None]] = {}
         for entry, key in targets.items():
             url = canonical(self._absolute(entry))
             if url is not None and key in posts:
@@ -221,6 +224,22 @@ class Targets:
         normal = canonical(url)
         key = None if normal is None else self.by_url.get(_page(normal))
         return None if key is None else (key, self.posts[key])
+
+    def find(self, url: str) -> tuple[str | None, tuple[str, str] | None]:
+        """Return (canonical *url*, :meth:`resolve`'s answer), remembered.
+
+        The receiver asks this for every request and senders name the same few
+        posts, so answers are kept with this loaded file (a new file, a new
+        memo), at most :data:`FIND_MEMO` of them.
+        """
+        if (known := self._found.get(url)) is not None:
+            return known
+        page = canonical(url)
+        answer = (page, None if page is None else self.resolve(page))
+        if len(self._found) >= FIND_MEMO:
+            self._found.clear()
+        self._found[url] = answer
+        return answer
 
     def post_url(self, key: str) -> str | None:
         """Return the current URL of the post with responses *key*."""

@@ -11,6 +11,7 @@ import xmlrpc.client
 import httpx
 import pytest
 
+from pelican_plugins.receiver.linkbacks import queueable_source
 from tests.receiver.conftest import OTHER, POST, Receiver
 
 
@@ -251,6 +252,10 @@ def test_internal_sources_are_queued_exactly_like_any_other(
         "http://127.0.0.1:22/",
         "http://10.0.0.5:6379/",
         "http://0x7f000001/",
+        # hosts the URL rules refuse outright are queued too, as sent
+        "http://[::ffff:169.254.169.254]/latest/meta-data/",
+        "http://[fd00::1]:8080/",
+        "http://admin@10.0.0.5/",
         "https://kim.example/post",
     )
     timings, answers = [], []
@@ -260,9 +265,57 @@ def test_internal_sources_are_queued_exactly_like_any_other(
         timings.append(time.perf_counter() - started)
     assert len(set(answers)) == 1
     assert max(timings) < 0.5  # nothing was resolved or connected to
-    assert [row[4] for row in mentions(receiver)] == ["queued"] * 4
-    # IPv6 literals are not accepted as URLs at all, whatever they point at
-    fault = fault_of(
-        lambda: proxy.pingback.ping("http://[::ffff:169.254.169.254]/", POST)
+    assert [row[1] for row in mentions(receiver)] == [
+        *sources[:-1],
+        "https://kim.example/post",
+    ]
+    assert [row[4] for row in mentions(receiver)] == ["queued"] * len(sources)
+    # the same again is a duplicate like any other (48), not a different fault
+    fault = fault_of(lambda: proxy.pingback.ping(sources[3], POST))
+    assert fault.faultCode == 48
+
+
+@pytest.mark.parametrize(
+    ("value", "queued"),
+    [
+        ("http://[::1]/a b", None),  # refused, and whitespace: not a URL
+        ("https://Kim.Example/p", "https://kim.example/p"),  # normalised
+        ("http://[::1]:8080/x", "http://[::1]:8080/x"),  # refused later, as sent
+        ("http://kim@inside.example/", "http://kim@inside.example/"),
+        ("http://a\x00b/", None),
+        ("ftp://kim.example/", None),
+        ("http:///path-only", None),
+        ("not a url", None),
+    ],
+)
+def test_which_sources_are_queued(value: str, queued: str | None) -> None:
+    assert queueable_source(value) == queued
+
+
+def test_a_webmention_from_an_ipv6_literal_is_accepted_like_any_other(
+    receiver: Receiver,
+) -> None:
+    """D7 for webmentions: the answer does not depend on the source's host."""
+    for source in ("http://[::1]:8080/x", "https://kim.example/y"):
+        answer = receiver.client.post(
+            "webmention", data={"source": source, "target": POST}
+        )
+        assert answer.status_code == 201
+    assert [row[4] for row in mentions(receiver)] == ["queued", "queued"]
+
+
+def test_form_encodings_and_repeated_fields(receiver: Receiver) -> None:
+    """Multipart senders are served too; a field sent twice counts as missing."""
+    answer = receiver.client.post(
+        "webmention",
+        files={"source": (None, "https://kim.example/m"), "target": (None, POST)},
     )
-    assert fault.faultCode == 16
+    assert answer.status_code == 201
+    answer = receiver.client.post(
+        "webmention",
+        content="source=https%3A%2F%2Fkim.example%2Fa&source=https%3A%2F%2Fkim.example"
+        "%2Fb&target=" + POST,
+        headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+    )
+    assert (answer.status_code, answer.text) == (400, "source is required\n")
+    assert [row[1] for row in mentions(receiver)] == ["https://kim.example/m"]
