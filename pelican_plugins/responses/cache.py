@@ -25,8 +25,6 @@ import pickle
 import sys
 from typing import Any
 
-from pelican_plugins import atomic
-
 logger = logging.getLogger(__name__)
 
 #: The folder under ``CACHE_PATH``; cache_guard removes it with Pelican's caches.
@@ -65,6 +63,7 @@ class ViewCache:
         self.save = save
         self.hits = 0
         self.misses = 0
+        self._made = False
 
     @classmethod
     def for_settings(
@@ -108,8 +107,14 @@ class ViewCache:
         blob = pickle.dumps(
             (self.context, _digest(source), views), protocol=pickle.HIGHEST_PROTOCOL
         )
+        # Written in place, not through a temporary file and a rename, which
+        # cost six times as much here: a torn entry cannot unpickle (a pickle
+        # ends with its STOP code), so a reader takes it for a miss.
         try:
-            atomic.write_bytes(self._path(key), blob, sync=False)
+            if not self._made:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self._made = True
+            self._path(key).write_bytes(blob)
         except OSError as error:  # a cache that cannot be written is only slower
             logger.debug("responses: views cache not written: %s", error)
             self.save = False
