@@ -110,8 +110,7 @@ def warm_rebuilds(
     """Per variant: cold build, then the rebuilds; medians of *runs* rounds.
 
     Variants take turns (the order rotates every round) so that a noisy
-    stretch of the machine does not fall on one of them only. Each ratio is
-    the median of the per-round ratios to that round's cold build.
+    stretch of the machine does not fall on one of them only.
     """
     variants = warm_variants(names)
     order = list(variants)
@@ -123,6 +122,18 @@ def warm_rebuilds(
             for name in order[k:] + order[:k]:
                 raw[name].append(_rounds(name, variants[name], corpus, work))
                 print(f"  round {rnd + 1}/{runs}  {name} done", file=sys.stderr)
+    return summarise(raw)
+
+
+def summarise(
+    raw: dict[str, list[dict[str, dict[str, Any]]]],
+) -> dict[str, dict[str, Any]]:
+    """Medians per variant and build; ratios are medians of per-round ratios.
+
+    *raw* holds, per variant, one {build: run_one() result} per round. Pairing
+    each rebuild with the cold build of its own round keeps a noisy stretch of
+    the machine from landing on the numerator or the denominator only.
+    """
     figures: dict[str, dict[str, Any]] = {}
     for name, rounds in raw.items():
         figures[name] = {}
