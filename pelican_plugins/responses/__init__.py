@@ -4,7 +4,9 @@ The public JSON files are read after Pelican's content cache has done its work,
 one at a time as each article's or page's own page is written, so a new
 response shows up on the next build without touching or re-reading the post,
 and a large site never holds every response at once. Each body is sanitized
-again on the way out, so a sanitizer upgrade also fixes stored data.
+again on the way out, so a sanitizer upgrade also fixes stored data; between
+builds each post's sanitized views are kept (``responses.cache``) and reused
+only while its file, the sanitizer and this code are unchanged.
 """
 
 from __future__ import annotations
@@ -229,6 +231,12 @@ def on_pages_written(generator: Any, writer: Any) -> None:
         _release(build)
         if build.feeds is not None:
             build.feeds.finish()
+        if build.views is not None:
+            logger.debug(
+                "responses: views of %d posts from the cache, %d made",
+                build.views.hits,
+                build.views.misses,
+            )
 
 
 def report(pelican: Any) -> None:

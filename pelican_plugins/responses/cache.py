@@ -84,6 +84,7 @@ class ViewCache:
     def get(self, key: str, source: bytes) -> list | None:
         """Return the views cached for *key* made from *source*, or None."""
         if not self.load:
+            self.misses += 1
             return None
         try:
             blob = self._path(key).read_bytes()
