@@ -19,6 +19,7 @@ from tests.support import DEV_CONF, build, soup, write_post
 
 POST = "Title: {title}\nDate: 2021-0{n}-01 10:00\nSlug: {slug}\n\nBody {n}.\n"
 PAGES = {"first": "2021/01/first/index.html", "second": "2021/02/second/index.html"}
+FEEDS = {key: f"feeds/responses/{key}.atom.xml" for key in PAGES}
 
 
 def comment(n: int, key: str, status: str = "approved", **over: object) -> Response:
@@ -95,9 +96,11 @@ def test_moderation_shows_on_the_next_warm_build(
     build(out, content=blog, cache=cache)
     assert listed(out, "first") == ["li-comment-c-1", "li-comment-c-2"]
     assert "Body of comment 2" in (out / PAGES["first"]).read_text("utf-8")
+    assert "Body of comment 2" in (out / FEEDS["first"]).read_text("utf-8")
     # Only the post whose file changed was sanitized again.
     assert sorted(bodies) == ["<p>Body of comment 1</p>", "<p>Body of comment 2</p>"]
 
+    assert "Body of comment 4" in (out / FEEDS["second"]).read_text("utf-8")
     with ResponseStore(blog / "responses", store_path(blog)) as store:
         store.delete("c-1")
         store.set_status("c-4", "trash")
@@ -105,6 +108,10 @@ def test_moderation_shows_on_the_next_warm_build(
     assert listed(out, "first") == ["li-comment-c-2"]
     assert listed(out, "second") == ["li-comment-c-3"]
     assert "Body of comment 1" not in (out / PAGES["first"]).read_text("utf-8")
+    feed = (out / FEEDS["first"]).read_text("utf-8")
+    assert "Body of comment 2" in feed
+    assert "Body of comment 1" not in feed
+    assert "Body of comment 4" not in (out / FEEDS["second"]).read_text("utf-8")
 
 
 def test_a_warm_build_writes_the_same_bytes_as_a_build_without_cache(
