@@ -15,11 +15,13 @@ import importlib.metadata
 import json
 import logging
 from pathlib import Path
+import shutil
 from typing import Any
 
 from pelican import signals
 
 from pelican_plugins import atomic
+from pelican_plugins.responses.cache import FOLDER as RESPONSES_VIEWS
 
 logger = logging.getLogger(__name__)
 
@@ -173,6 +175,8 @@ def on_build(pelican: Any) -> None:
         logger.info("cache_guard: settings or plugins changed; rebuilding the cache")
     for cache in stale:
         cache.unlink(missing_ok=True)
+    # The responses plugin's views are made by code and settings too.
+    shutil.rmtree(path.parent / RESPONSES_VIEWS, ignore_errors=True)
     if settings.get("CACHE_CONTENT"):
         atomic.write_text(path, json.dumps({"digest": current}))
 

@@ -4,7 +4,9 @@ The public JSON files are read after Pelican's content cache has done its work,
 one at a time as each article's or page's own page is written, so a new
 response shows up on the next build without touching or re-reading the post,
 and a large site never holds every response at once. Each body is sanitized
-again on the way out, so a sanitizer upgrade also fixes stored data.
+again on the way out, so a sanitizer upgrade also fixes stored data; between
+builds each post's sanitized views are kept (``responses.cache``) and reused
+only while its file, the sanitizer and this code are unchanged.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pelican_plugins import run
 from pelican_plugins.contents import published
 from pelican_plugins.responses import settings as plugin_settings
 from pelican_plugins.responses import targets
+from pelican_plugins.responses.cache import ViewCache
 from pelican_plugins.responses.endpoints import (
     Endpoints,
     receiver_endpoints,
@@ -28,8 +31,13 @@ from pelican_plugins.responses.endpoints import (
 )
 from pelican_plugins.responses.feeds import FeedWriter
 from pelican_plugins.responses.model import check_key
-from pelican_plugins.responses.store import load_public
-from pelican_plugins.responses.view import Responses, assemble
+from pelican_plugins.responses.store import parse_public, public_file
+from pelican_plugins.responses.view import (
+    Responses,
+    ResponseView,
+    assemble_views,
+    make_views,
+)
 
 logger = logging.getLogger(__name__)
 PLUGIN = plugin_settings.PLUGIN
@@ -75,6 +83,7 @@ class _Build:
     order: dict[int, int] = field(default_factory=dict)
     feeds: FeedWriter | None = None
     shown: Any = None  # the article or page whose page is being written
+    views: ViewCache | None = None  # each post's views kept between builds
 
 
 def article_key(article: Any) -> str:
@@ -99,14 +108,17 @@ def attach(generator: Any) -> None:
     receiver = receiver_endpoints(options["RESPONSES_RECEIVER_URL"])
     # Shared with every generator's templates: pages advertise the endpoints too.
     generator.context["responses_endpoints"] = receiver
+    zone = settings.get("TIMEZONE") or "UTC"
+    date_format = settings.get("DEFAULT_DATE_FORMAT", "%B %-d, %Y")
     build = _Build(
         options,
         folder,
-        ZoneInfo(settings.get("TIMEZONE") or "UTC"),
-        settings.get("DEFAULT_DATE_FORMAT", "%B %-d, %Y"),
+        ZoneInfo(zone),
+        date_format,
         receiver=receiver,
         site_url=settings.get("SITEURL") or "",
         present={p.stem for p in folder.glob("*.json")} if folder.is_dir() else set(),
+        views=ViewCache.for_settings(settings, zone, date_format),
     )
     run.current(settings).put(PLUGIN, build)
     build.order = {id(a): n for n, a in enumerate(generator.articles)}
@@ -162,21 +174,19 @@ def render(generator: Any, content: Any) -> None:
     responses = getattr(content, "responses", None)
     if not isinstance(responses, Responses):
         return
-    records: list[dict] = []
+    views: list[ResponseView] = []
     if responses.pending:
         try:
-            records = load_public(build.folder, responses.key)
+            views = _views(build, responses.key)
         except ValueError as error:
             logger.error("responses: skipped %s", error)
             build.errors.append(str(error))
     per_post_feed = build.options["RESPONSES_ARTICLE_FEED_ATOM"]
     key = responses.key
-    content.responses = full = assemble(
+    content.responses = full = assemble_views(
         key,
-        records,
+        views,
         build.options,
-        zone=build.zone,
-        date_format=build.date_format,
         feed_url=per_post_feed.format(key=key) if per_post_feed else None,
         target=target_url(build.site_url, content.url),
         receiver=build.receiver,
@@ -185,6 +195,27 @@ def render(generator: Any, content: Any) -> None:
     position = build.order.get(id(content))
     if position is not None and build.feeds is not None:
         build.feeds.add(content, full, position)
+
+
+def _views(build: _Build, key: str) -> list[ResponseView]:
+    """One post's views: from the views cache if its file is unchanged, else made.
+
+    ValueError (naming the file) when the file is bad; views made with a
+    warning are not cached, so the next build warns again.
+    """
+    path = public_file(build.folder, key)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return []
+    cache = build.views
+    cached = cache.get(key, raw) if cache is not None else None
+    if cached is not None:
+        return cached
+    views, clean = make_views(parse_public(path, raw), build.zone, build.date_format)
+    if clean and cache is not None:
+        cache.put(key, raw, views)
+    return views
 
 
 def on_articles_written(generator: Any, writer: Any) -> None:
@@ -201,6 +232,12 @@ def on_pages_written(generator: Any, writer: Any) -> None:
         _release(build)
         if build.feeds is not None:
             build.feeds.finish()
+        if build.views is not None:
+            logger.debug(
+                "responses: views of %d posts from the cache, %d made",
+                build.views.hits,
+                build.views.misses,
+            )
 
 
 def report(pelican: Any) -> None:

@@ -69,7 +69,7 @@ def _from_row(row: tuple) -> Response:
 def public_path(responses_dir: Path, key: str) -> Path:
     """Return the public file of *key*, refusing any key that could leave the folder."""
     base = Path(responses_dir).resolve()
-    path = (base / f"{check_key(key)}.json").resolve()
+    path = public_file(base, key).resolve()
     if not path.is_relative_to(base) or path.parent != base:
         raise ValueError(f"invalid responses key {key!r}")
     return path
@@ -99,12 +99,22 @@ def load_public(responses_dir: Path, key: str) -> list[dict]:
     Fields this release does not know are dropped, so files written by a newer
     release still build; a ``kind`` it does not know is dropped the same way.
     """
-    # check_key() admits no separator and no "..": the name cannot leave the folder.
-    path = Path(responses_dir) / f"{check_key(key)}.json"
+    path = public_file(responses_dir, key)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         return []
+    return parse_public(path, raw)
+
+
+def public_file(responses_dir: Path, key: str) -> Path:
+    """Return the public file of *key*: ``<responses_dir>/<key>.json``."""
+    # check_key() admits no separator and no "..": the name cannot leave the folder.
+    return Path(responses_dir) / f"{check_key(key)}.json"
+
+
+def parse_public(path: Path, raw: bytes) -> list[dict]:
+    """Parse the bytes of a public file read from *path* (see :func:`load_public`)."""
     try:
         obj = json.loads(raw.decode("utf-8"))
     except RecursionError:

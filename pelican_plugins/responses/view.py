@@ -191,8 +191,14 @@ def _set_anchors(views: list[ResponseView]) -> None:
         view.anchor = found[view.id]
 
 
-def make_view(record: dict, zone: tzinfo, date_format: str) -> ResponseView | None:
-    """Build one view from a public record, or None (logged) when it is unusable."""
+def make_view(
+    record: dict, zone: tzinfo, date_format: str, problems: list[str] | None = None
+) -> ResponseView | None:
+    """Build one view from a public record, or None (logged) when it is unusable.
+
+    Each warning logged is also added to *problems*, if given: views made with
+    a warning are not cached, so the warning shows again on the next build.
+    """
     kind = record.get("type")
     stamp = record.get("date")
     try:
@@ -201,14 +207,17 @@ def make_view(record: dict, zone: tzinfo, date_format: str) -> ResponseView | No
         date = datetime.fromisoformat(stamp[:-1]).replace(tzinfo=UTC)
     except (TypeError, ValueError):
         logger.warning("responses: %s has no valid date; skipped", record.get("id"))
+        _note(problems, "date")
         return None
     if kind not in TYPES:
         logger.warning("responses: %s has unknown type %r; skipped", record["id"], kind)
+        _note(problems, "type")
         return None
     try:
         content = clean(str(record.get("content_html") or ""))
     except Rejected as error:
         logger.warning("responses: %s body withheld (%s)", record["id"], error)
+        _note(problems, "body")
         content = ""
     raw_name = record.get("author_name")
     name, initial, hue = _author(str(raw_name or ""))
@@ -235,6 +244,28 @@ def make_view(record: dict, zone: tzinfo, date_format: str) -> ResponseView | No
     )
 
 
+def _note(problems: list[str] | None, what: str) -> None:
+    if problems is not None:
+        problems.append(what)
+
+
+def make_views(
+    records: list[dict], zone: tzinfo, date_format: str
+) -> tuple[list[ResponseView], bool]:
+    """Every usable response of one post once, oldest first, anchors set.
+
+    The flag is False when a record was skipped or withheld with a warning.
+    This is all of a post's views that depends on its public file alone (and
+    the zone and format): what ``responses.cache`` keeps between builds.
+    """
+    problems: list[str] = []
+    views = unique_by_date(
+        view for r in records if (view := make_view(r, zone, date_format, problems))
+    )
+    _set_anchors(views)
+    return views, not problems
+
+
 def reactions(items: list[ResponseView]) -> tuple[Reaction, ...]:
     """Group likes and reposts by kind (likes first), each oldest first."""
     return tuple(
@@ -255,17 +286,34 @@ def assemble(
     target: str = "",
     receiver: Endpoints | None = None,
 ) -> Responses:
-    """Turn one article's public records into its :class:`Responses`.
+    """Turn one article's public records into its :class:`Responses`."""
+    everything, _ = make_views(records, zone, date_format)
+    return assemble_views(
+        key,
+        everything,
+        options,
+        feed_url=feed_url,
+        target=target,
+        receiver=receiver,
+    )
+
+
+def assemble_views(
+    key: str,
+    everything: list[ResponseView],
+    options: dict[str, Any],
+    *,
+    feed_url: str | None = None,
+    target: str = "",
+    receiver: Endpoints | None = None,
+) -> Responses:
+    """Turn one article's views (:func:`make_views`) into its :class:`Responses`.
 
     Comments and webmention replies form the thread; likes and reposts become
     :class:`Reaction` lines; other linkbacks are listed apart (or in the thread
     with ``RESPONSES_MERGE_PINGS``). *receiver* enables the reply links.
+    Every usable response is listed once: threads keep orphans and cycles.
     """
-    # Every usable response is listed once: threads keep orphans and cycles.
-    everything = unique_by_date(
-        view for r in records if (view := make_view(r, zone, date_format))
-    )
-    _set_anchors(everything)
     items = [v for v in everything if not v.is_reaction]
     newest_first = options["RESPONSES_ORDER"] == "desc"
     merged = options["RESPONSES_MERGE_PINGS"]
