@@ -18,7 +18,6 @@ from urllib.parse import urljoin
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request
 
-from pelican_plugins.receiver.db import utc_stamp
 from pelican_plugins.receiver.service import (
     anonymised,
     client_ip,
@@ -28,6 +27,7 @@ from pelican_plugins.receiver.service import (
 from pelican_plugins.receiver.tokens import OK
 from pelican_plugins.responses import sanitize
 from pelican_plugins.responses.model import Response as Item
+from pelican_plugins.responses.model import utc_stamp
 from pelican_plugins.responses.view import display_name
 
 blueprint = Blueprint("comments", __name__)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 import contextlib
-from datetime import UTC, datetime
 from pathlib import Path
 import sqlite3
 import threading
@@ -17,14 +16,10 @@ import time
 from typing import Any
 
 from pelican_plugins.responses import schema
+from pelican_plugins.responses.model import utc_stamp
 from pelican_plugins.responses.store import ResponseStore
 
 QUEUED, VERIFIED, FAILED, DELETED = "queued", "verified", "failed", "deleted"
-
-
-def utc_stamp(when: float) -> str:
-    """Return the store's date format for a POSIX time."""
-    return datetime.fromtimestamp(when, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 #: Queue a mention, or queue it again: a webmention always (an update, spec
