@@ -21,6 +21,7 @@ from typing import Any
 from pelican.readers import BaseReader
 
 from pelican_plugins.linkbacks.links import hrefs
+from pelican_plugins.readers import wrap_readers
 
 #: Reader metadata key, and the content attribute Pelican makes of it.
 HREFS = "linkbacks_hrefs"
@@ -38,15 +39,11 @@ class LinkbacksReaderMixin:
 
 def on_readers_init(readers: Any) -> None:
     """Give every reader (and any plugin's subclass of one) the link finder."""
-    for fmt, cls in list(readers.reader_classes.items()):
-        if (
-            isinstance(cls, type)
-            and issubclass(cls, BaseReader)
-            and not issubclass(cls, LinkbacksReaderMixin)
-        ):
-            readers.reader_classes[fmt] = type(
-                f"Linkbacks{cls.__name__}", (LinkbacksReaderMixin, cls), {}
-            )
+    wrap_readers(
+        readers,
+        "Linkbacks",
+        lambda cls: LinkbacksReaderMixin if issubclass(cls, BaseReader) else None,
+    )
 
 
 def content_hrefs(item: Any) -> tuple[str, ...]:
