@@ -7,6 +7,7 @@ more stable on small shared machines than absolute seconds.
 
 Usage: python bench/build.py [--posts 500|500,2000,5000] [--responses 10]
                              [--runs 5] [--corpus DIR] [--json FILE] [--quick]
+                             [--variants project no-plugins ...]
 """
 
 from __future__ import annotations
@@ -126,6 +127,16 @@ def default_variants(
         # Cold, but saving Pelican's content cache as `make html` does.
         variants["plus-cache-writes"] = project_variant(CACHE_CONTENT=True)
     return variants
+
+
+def select_variants(
+    quick: bool = False, names: list[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Return the variants of one size: *names* (and plain), or by *quick*."""
+    if not names:
+        return default_variants(per_plugin=not quick, features=not quick)
+    every = default_variants(features=True)
+    return {n: v for n, v in every.items() if n == BASELINE or n in names}
 
 
 def plugin_costs(
@@ -483,8 +494,19 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only plain, project and no-plugins: no per-plugin or per-feature runs",
     )
+    ap.add_argument(
+        "--variants",
+        nargs="+",
+        metavar="NAME",
+        help="only these variants (plain is always built), e.g. project "
+        "no-plugins no-url_memo",
+    )
     args = ap.parse_args(argv)
     sweep = len(args.posts) > 1
+    if args.variants:
+        unknown = set(args.variants) - set(default_variants(features=True))
+        if unknown:
+            ap.error(f"unknown variants: {' '.join(sorted(unknown))}")
 
     payload: dict[str, Any] = {
         "runs": args.runs,
@@ -500,9 +522,7 @@ def main(argv: list[str] | None = None) -> int:
             root = args.corpus or Path(tmp)
             corpus = root / f"posts-{posts}" if sweep else root
             info = prepare_corpus(corpus, posts, args.responses, args.seed)
-            variants = default_variants(
-                per_plugin=not args.quick, features=not args.quick
-            )
+            variants = select_variants(args.quick, args.variants)
             t0 = time.perf_counter()
             results = run_variants(corpus, variants, args.runs, warmup=args.warmup)
             total = time.perf_counter() - t0

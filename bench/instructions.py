@@ -1,13 +1,17 @@
 """`make bench-instructions`: instruction counts of plain Pelican and this project.
 
 Wall time on small shared machines swings by about ±10%, which hides costs of
-a few percent. Valgrind's callgrind counts executed instructions instead. The
+a few percent. Valgrind counts executed instructions instead: cachegrind
+without its cache simulation (the default, about twice as fast as callgrind)
+or callgrind (``--tool callgrind``). The
 count is not exact either: Python's hash seed and the memory layout move it by
 up to about 1% of a build. So every variant is built once per hash seed, and
 each figure is the median over seeds of a ratio taken within one seed.
 
 Usage: python bench/instructions.py [--posts 500] [--hash-seeds 1 2 3] [--jobs 2]
-                                    [--corpus DIR] [--json FILE]
+                                    [--corpus DIR] [--json FILE] [--quick]
+                                    [--variants plain project ...]
+                                    [--tool cachegrind|callgrind]
 Needs valgrind (Debian: apt install valgrind). One 500-post build takes a few
 minutes under it; builds run `--jobs` at a time (counts do not depend on load).
 """
@@ -39,23 +43,34 @@ from build import (  # noqa: E402
 )
 from corpus import generate  # noqa: E402
 
-_COLLECTED = re.compile(r"Collected : (\d+)")
+# callgrind: "Collected : 123"; cachegrind: "I   refs:      1,234".
+_COLLECTED = re.compile(r"(?:Collected :|I\s+refs:)\s+([\d,]+)")
+TOOLS = {
+    "cachegrind": ["--tool=cachegrind", "--cache-sim=no"],
+    "callgrind": ["--tool=callgrind"],
+}
 
 
 def collected(valgrind_log: str) -> int:
-    """Return the instruction total callgrind prints at exit ('Collected : N')."""
+    """Return the instruction total valgrind prints at exit (the last one)."""
     found = _COLLECTED.findall(valgrind_log)
     if not found:
-        raise ValueError("no 'Collected :' line in the valgrind output")
-    return int(found[-1])
+        raise ValueError("no 'Collected :' or 'I refs:' line in the valgrind output")
+    return int(found[-1].replace(",", ""))
 
 
-def count_one(corpus: Path, variant: dict[str, Any], hash_seed: int, work: Path) -> int:
-    """Build once under callgrind with a fixed hash seed; return the instructions."""
+def count_one(
+    corpus: Path,
+    variant: dict[str, Any],
+    hash_seed: int,
+    work: Path,
+    tool: str = "cachegrind",
+) -> int:
+    """Build once under valgrind with a fixed hash seed; return the instructions."""
     out = Path(tempfile.mkdtemp(prefix="out-", dir=work))
     cmd, cwd = build_command(corpus, variant, work, out, out / "cache")
-    trace = f"{out}.callgrind"
-    cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={trace}", *cmd]
+    trace = f"{out}.{tool}"
+    cmd = ["valgrind", *TOOLS[tool], f"--{tool}-out-file={trace}", *cmd]
     env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
     try:
         proc = subprocess.run(
@@ -140,6 +155,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--quick", action="store_true", help="only plain, project and no-plugins"
     )
+    ap.add_argument(
+        "--variants",
+        nargs="+",
+        help="only these variants of `make bench` (plain is always built), e.g. "
+        "plain project no-url_memo",
+    )
+    ap.add_argument("--tool", choices=sorted(TOOLS), default="cachegrind")
     args = ap.parse_args(argv)
     if not shutil.which("valgrind"):
         print("valgrind is not installed (apt install valgrind)", file=sys.stderr)
@@ -149,13 +171,28 @@ def main(argv: list[str] | None = None) -> int:
         if not (corpus / "content" / "posts").is_dir():
             generate(corpus, args.posts, args.responses, args.seed)
         import_responses(corpus)
-        variants = default_variants(per_plugin=not args.quick)
+        variants = default_variants(per_plugin=not args.quick, features=True)
+        if args.variants:
+            unknown = set(args.variants) - set(variants)
+            if unknown:
+                print(f"unknown variants: {' '.join(sorted(unknown))}", file=sys.stderr)
+                return 2
+            wanted = {BASELINE, *args.variants}
+            variants = {n: v for n, v in variants.items() if n in wanted}
+        elif args.quick:
+            variants = {
+                n: v
+                for n, v in variants.items()
+                if n in (BASELINE, "project", "no-plugins")
+            }
+        else:
+            variants = default_variants(per_plugin=True)
         jobs = [(n, s) for s in args.hash_seeds for n in variants]
         work = Path(tmp)
 
         def run(job: tuple[str, int]) -> tuple[str, int, int]:
             name, seed = job
-            total = count_one(corpus, variants[name], seed, work)
+            total = count_one(corpus, variants[name], seed, work, args.tool)
             print(f"  seed {seed}  {name:<14} {total:,}", file=sys.stderr, flush=True)
             return name, seed, total
 

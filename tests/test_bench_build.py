@@ -6,7 +6,13 @@ import argparse
 
 import pytest
 
-from bench.build import _sizes, format_curve, plugin_costs, size_summary
+from bench.build import (
+    _sizes,
+    format_curve,
+    plugin_costs,
+    select_variants,
+    size_summary,
+)
 
 
 def result(cpu: list[float], rss: float) -> dict:
@@ -52,3 +58,13 @@ def test_sizes_take_one_or_a_comma_list() -> None:
     assert _sizes("500,2000,5000") == [500, 2000, 5000]
     with pytest.raises(argparse.ArgumentTypeError):
         _sizes("0")
+
+
+def test_named_variants_are_built_with_plain_and_nothing_else() -> None:
+    chosen = select_variants(names=["project", "no-url_memo"])
+    assert list(chosen) == ["plain", "project", "no-url_memo"]
+    # Without url_memo: the project's plugin list minus exactly that plugin.
+    plugins = chosen["no-url_memo"]["overrides"]["PLUGINS"]
+    assert "pelican_plugins.url_memo" not in plugins
+    assert "pelican_plugins.toc" in plugins
+    assert set(select_variants(quick=True)) == {"plain", "project", "no-plugins"}

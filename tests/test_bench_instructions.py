@@ -14,6 +14,11 @@ def test_collected_reads_the_last_total() -> None:
         collected("valgrind: command not found")
 
 
+def test_collected_reads_cachegrinds_total() -> None:
+    log = "==7== I   refs:      26,115,002,417\n==7== \n"
+    assert collected(log) == 26_115_002_417
+
+
 def test_costs_are_per_seed_ratios_then_the_median() -> None:
     counts = {
         "plain": {1: 1000, 2: 1000, 3: 2000},

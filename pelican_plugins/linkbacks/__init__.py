@@ -1,10 +1,12 @@
 """Linkbacks plugin for Pelican: the build's side of sending linkbacks (issue 9).
 
-At build time it writes the manifest the sender reads (each post's URL, a
-fingerprint of its content and the external links of its own content) and a
-tombstone page at the old URL of every post the sender once sent for and that
-is now gone. Sending itself is a separate command (``python -m
-pelican_plugins.linkbacks send``); a build never touches the network.
+While Pelican reads each post it notes the post's links (``reading``; the
+reader cache keeps them). At build time it writes the manifest the sender
+reads (each post's URL, a fingerprint of its content and the external links
+of its own content) and a tombstone page at the old URL of every post the
+sender once sent for and that is now gone. Sending itself is a separate
+command (``python -m pelican_plugins.linkbacks send``); a build never
+touches the network.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from pelican_plugins.contents import all_contents
 from pelican_plugins.linkbacks import manifest as manifests
 from pelican_plugins.linkbacks import serverlines
 from pelican_plugins.linkbacks import settings as plugin_settings
-from pelican_plugins.linkbacks.links import targets
+from pelican_plugins.linkbacks.links import link_targets
+from pelican_plugins.linkbacks.reading import content_hrefs, on_readers_init
 from pelican_plugins.linkbacks.state import State, StateError
 from pelican_plugins.responses.targets import is_own
 
@@ -106,7 +109,9 @@ class LinkbacksGenerator(Generator):
                     save_as=item.save_as,
                     title=title,
                     digest=manifests.digest(title, content),
-                    targets=tuple(targets(content, source=url, siteurl=siteurl)),
+                    targets=tuple(
+                        link_targets(content_hrefs(item), source=url, siteurl=siteurl)
+                    ),
                 )
             )
         sources.sort(key=lambda s: s.url)
@@ -165,5 +170,6 @@ def collect(generators: list[Any]) -> None:
 
 def register() -> None:
     """Connect the plugin to Pelican's signals."""
+    signals.readers_init.connect(on_readers_init)
     signals.get_generators.connect(get_generators)
     signals.all_generators_finalized.connect(collect)

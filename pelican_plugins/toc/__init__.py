@@ -28,6 +28,7 @@ from pelican.readers import HTMLReader, MarkdownReader, RstReader
 from pelican.utils import pelican_open
 
 from pelican_plugins import run
+from pelican_plugins.readers import wrap_readers
 from pelican_plugins.toc.fast import TocExtension, finish
 from pelican_plugins.toc.scan import Scan
 from pelican_plugins.toc.settings import overrides, resolved, run_options
@@ -118,17 +119,17 @@ class TocMarkdownMixin(TocReaderMixin):
         return add_toc(converted, metadata, self.settings, source_path, scanned)
 
 
+def _mixin_for(cls: type) -> type | None:
+    """Pick the fast path where the class reads Markdown as Pelican does."""
+    if not issubclass(cls, SUPPORTED) or issubclass(cls, TocReaderMixin):
+        return None
+    fast = issubclass(cls, MarkdownReader) and cls.read is MarkdownReader.read
+    return TocMarkdownMixin if fast else TocReaderMixin
+
+
 def on_readers_init(readers: Any) -> None:
     """Give Markdown, reST and HTML (and their subclasses) the table."""
-    for fmt, cls in list(readers.reader_classes.items()):
-        if (
-            isinstance(cls, type)
-            and issubclass(cls, SUPPORTED)
-            and not issubclass(cls, TocReaderMixin)
-        ):
-            fast = issubclass(cls, MarkdownReader) and cls.read is MarkdownReader.read
-            mixin = TocMarkdownMixin if fast else TocReaderMixin
-            readers.reader_classes[fmt] = type(f"Toc{cls.__name__}", (mixin, cls), {})
+    wrap_readers(readers, "Toc", _mixin_for)
 
 
 class TocBody:
