@@ -20,7 +20,7 @@ from pelican import signals
 from pelican.generators import Generator, PelicanTemplateNotFound
 
 from pelican_plugins import atomic
-from pelican_plugins.contents import all_contents
+from pelican_plugins.contents import published
 from pelican_plugins.linkbacks import manifest as manifests
 from pelican_plugins.linkbacks import serverlines
 from pelican_plugins.linkbacks import settings as plugin_settings
@@ -34,16 +34,6 @@ logger = logging.getLogger(__name__)
 #: Context key: ``(URL path, file path)`` of every tombstone of this build, for
 #: the ``redirects`` plugin's server maps (410 Gone next to its 301s).
 GONE = "gone_pages"
-
-
-def published(generators: list[Any]) -> list[Any]:
-    """Every published or hidden article and page, translations included."""
-    return [
-        item
-        for gen in generators
-        for item in all_contents(gen)
-        if getattr(item, "status", "") in ("published", "hidden")
-    ]
 
 
 def plain(title: str) -> str:

@@ -13,6 +13,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from pelican_plugins.responses.targets import is_own
+
 
 def hrefs(content: str) -> tuple[str, ...]:
     """Return the ``href`` of every ``<a>`` in *content*, as written, once each.
@@ -51,8 +53,6 @@ def absolute_links(found: Iterable[str], base: str) -> list[str]:
         if parts.scheme.lower() in ("http", "https") and parts.hostname:
             links.setdefault(url, None)
     return list(links)
-
-from pelican_plugins.responses.targets import is_own
 
 
 def content_links(content: str, base: str) -> list[str]:
