@@ -314,7 +314,9 @@ def test_ctrl_c_saves_what_was_sent_and_the_next_run_sends_the_rest(tmp_path, pe
     assert "linkbacks: interrupted:" in err
     done = len(blog.posts_received())
     assert 1 <= done < 6
-    assert summary(out)["sent"] == done
+    # At least once: a webmention the peer got but whose answer the interrupt
+    # cut off is not recorded as sent, so the next run sends it again.
+    assert summary(out)["sent"] in (done, done - 1)
     # The next ordinary run finishes the job.
     code = cli.main([*argv, "--allow-private-addresses"])
     assert code == 0
