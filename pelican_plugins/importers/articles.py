@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from pelican.readers import ensure_metadata_list
 
 from pelican_plugins.importers import urls
-from pelican_plugins.responses.targets import old_urls
+from pelican_plugins.responses.targets import old_urls, site_path_key
 from pelican_plugins.slugs.rules import slugger
 
 SOURCE_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown", ".rst", ".html", ".htm"}
@@ -95,21 +95,6 @@ def read_metadata(path: Path) -> dict[str, str]:
     return meta
 
 
-def url_path(url: str, *, query: bool = True) -> str:
-    """Normalise a permalink to its decoded path with one trailing slash.
-
-    The query stays (unless *query* is false): WordPress's plain permalinks
-    ``/?p=12`` and ``/?p=13`` are two posts, not the home page twice.
-    """
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:  # "http://[oops/" is no URL: it has no path to match
-        return ""
-    path = unquote(parts.path or "/")
-    path = "/" + path.strip("/") + "/" if path.strip("/") else "/"
-    return f"{path}?{parts.query}" if query and parts.query else path
-
-
 class ArticleIndex:
     """Slug, permalink and WordPress-id lookups over ``content/``."""
 
@@ -129,6 +114,15 @@ class ArticleIndex:
                 if path.suffix in SOURCE_SUFFIXES and path.is_file():
                     self.add(self._article(path))
 
+    def _key(self, url: str) -> str:
+        """*url*'s :func:`site_path_key`, whatever its host ("" when it has none).
+
+        The old blog's links carry its old host, so only the path is compared
+        (below ``SITEURL``'s own path, when the link has that prefix).
+        """
+        site = self.settings.get("SITEURL") or ""
+        return site_path_key(url.strip(), site, any_host=True) or ""
+
     def _article(self, path: Path) -> Article:
         meta = read_metadata(path)
         self.tag_names.update(ensure_metadata_list(meta.get("tags", "")))
@@ -137,11 +131,12 @@ class ArticleIndex:
         slug = meta.get("slug") or self._slug(meta.get("title") or path.stem)
         date = urls.post_date(meta.get("date", ""))
         if meta.get("url"):
-            url = url_path(meta["url"])
+            # Pelican's ``URL`` metadata is relative to the site.
+            url = self._key("/" + meta["url"].lstrip("/"))
         elif is_page:
-            url = url_path(urls.page_url(self.settings, slug))
+            url = self._key(urls.page_url(self.settings, slug))
         elif date is not None:
-            url = url_path(
+            url = self._key(
                 urls.article_url(self.settings, slug, date, meta.get("category", ""))
             )
         else:
@@ -156,8 +151,7 @@ class ArticleIndex:
             public=status not in HIDDEN_STATUSES,
             wp_post_id=meta.get("wp_post_id") or None,
             old_urls=tuple(
-                url_path(u)
-                for u in old_urls(
+                old_urls(
                     meta.get("old_urls", ""), self.settings.get("SITEURL") or "", path
                 )
             ),
@@ -195,10 +189,11 @@ class ArticleIndex:
                 return False
             return not post_id or article.wp_post_id in (None, post_id)
 
-        if link:
+        key = self._key(link) if link else ""
+        if key:
             # The address as given, then without a query (``?utm_source=…``).
-            for key in dict.fromkeys((url_path(link), url_path(link, query=False))):
-                if fits(found := self.by_url.get(key)):
+            for path in dict.fromkeys((key, key.partition("?")[0])):
+                if fits(found := self.by_url.get(path)):
                     return found
         slug_key = unquote(slug).strip().lower() if slug else ""
         candidates = [a for a in self.by_slug.get(slug_key, []) if fits(a)]

@@ -22,7 +22,7 @@ import logging
 from pathlib import Path
 import re
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, unquote_to_bytes, urljoin, urlsplit, urlunsplit
 
 from pelican_plugins import atomic
 from pelican_plugins.responses.sanitize import safe_url
@@ -43,14 +43,14 @@ def old_urls(value: Any, siteurl: str, where: object = "") -> list[str]:
     ``/?p=12``) is kept; a full URL on this site (:func:`is_own` with
     *siteurl*) becomes its path under the site; anything else (another host,
     no SITEURL to compare with, ``..`` segments, not a URL) is skipped with a
-    warning naming *where* (docs/migration.md). A path without a query gets
-    one trailing slash, as the page's folder; each path appears once.
+    warning naming *where* (docs/migration.md). Each path is given as its
+    :func:`site_path_key` and appears once.
     """
     if isinstance(value, list | tuple):
         value = " ".join(map(str, value))
     paths: dict[str, None] = {}
     for url in str(value or "").replace(",", " ").split():
-        path = _site_path(url, siteurl)
+        path = site_path_key(url, siteurl)
         if path is None:
             logger.warning(
                 "%s: old URL %r is not a path on this site (SITEURL %r); skipped",
@@ -61,24 +61,6 @@ def old_urls(value: Any, siteurl: str, where: object = "") -> list[str]:
             continue
         paths.setdefault(path, None)
     return list(paths)
-
-
-def _site_path(url: str, siteurl: str) -> str | None:
-    if not url.startswith("/") or url.startswith("//"):
-        if not is_own(url, siteurl):
-            return None
-        parts = urlsplit(canonical(url) or "")
-        prefix = urlsplit(canonical(siteurl) or "").path.rstrip("/")
-        url = urlunsplit(("", "", parts.path[len(prefix) :] or "/", parts.query, ""))
-    url = url.split("#", 1)[0]
-    if not SITE_PATH.match(url):
-        return None
-    path, _, query = url.partition("?")
-    if ".." in path.split("/"):
-        return None
-    if query:
-        return url
-    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
 
 
 def collect(contents: Iterable[Any], key_of: Any) -> tuple[dict, dict]:
@@ -161,14 +143,72 @@ def is_own(url: object, siteurl: str) -> bool:
     return not prefix or parts.path == prefix or parts.path.startswith(prefix + "/")
 
 
-def _page(url: str) -> str:
-    """*url* (already canonical) as a page key: ``/slug`` and ``/slug/`` are one page.
+# What a path segment keeps verbatim in a key (RFC 3986 pchar); the rest is
+# percent-encoded, upper-case, so every spelling of one path is one key.
+_SEGMENT_SAFE = "!$&'()*+,;=:@-._~"
+# The placeholder origin a site path is normalised under (never fetched).
+_PATH_ORIGIN = "http://site.invalid"
 
-    The web server answers a folder URL without its slash with a redirect to
-    it, so a sender that drops the slash still means the post.
+
+def site_path_key(
+    url_or_path: object, site_url: str, *, any_host: bool = False
+) -> str | None:
+    """Return the key of the page *url_or_path* names, or None when it names none.
+
+    The one rule for "which page of the site is this address": old URLs in
+    metadata, the receiver's targets and the importer's article index all
+    compare these keys. A site path (``/2019/03/post/``) is taken as it is; a
+    full URL must be of the site at *site_url* (:func:`is_own`), or of any
+    host with *any_host* (an importer reading the old blog's links), and
+    loses the site's own path prefix (``https://example.org/blog``). Then:
+    :func:`canonical`'s normalisation, each path segment percent-decoded and
+    encoded again (``%7e``, ``~`` and ``%7E`` are one), one trailing slash (a
+    web server redirects ``/post`` to ``/post/``), the query kept
+    (``/?p=12`` and ``/?p=13`` are two posts) and the fragment dropped.
+    A ``.`` or ``..`` segment, or a site path written with spaces, quotes or
+    angle brackets, names no page.
     """
+    if not isinstance(url_or_path, str):
+        return None
+    if url_or_path.startswith("/") and not url_or_path.startswith("//"):
+        if not SITE_PATH.match(url_or_path):
+            return None
+        normal = canonical(_PATH_ORIGIN + url_or_path)
+        prefix = ""
+    else:
+        normal = canonical(url_or_path)
+        if normal is None or not (any_host or is_own(normal, site_url)):
+            return None
+        prefix = urlsplit(canonical(site_url) or "").path.rstrip("/")
+    if normal is None:
+        return None
+    parts = urlsplit(normal)
+    path = parts.path
+    if prefix and (path == prefix or path.startswith(prefix + "/")):
+        path = path[len(prefix) :]
+    segments = []
+    for segment in path.strip("/").split("/"):
+        raw = unquote_to_bytes(segment)
+        if raw in (b".", b".."):
+            return None
+        segments.append(quote(raw, safe=_SEGMENT_SAFE))
+    joined = "/".join(segments)
+    key = f"/{joined}/" if joined else "/"
+    return f"{key}?{parts.query}" if parts.query else key
+
+
+def _match_key(url: str) -> str | None:
+    """*url* (already canonical) as the receiver matches it: origin and path key.
+
+    The scheme and host stay (``http://`` is another URL, and the file may
+    list a full URL of an old host); the path is :func:`site_path_key`'s, so
+    a sender that drops a folder's slash still means the post.
+    """
+    path = site_path_key(url, "", any_host=True)
+    if path is None:
+        return None
     parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=parts.path.rstrip("/") or "/"))
+    return f"{parts.scheme}://{parts.netloc}{path}"
 
 
 class Targets:
@@ -183,8 +223,9 @@ class Targets:
         self._found: dict[str, tuple[str | None, tuple[str, str] | None]] = {}
         for entry, key in targets.items():
             url = canonical(self._absolute(entry))
-            if url is not None and key in posts:
-                self.by_url[_page(url)] = key
+            page = None if url is None else _match_key(url)
+            if page is not None and key in posts:
+                self.by_url[page] = key
 
     def _absolute(self, entry: str) -> str:
         """Return a site path from the file (``/2019/03/post/``) under the site URL.
@@ -222,7 +263,8 @@ class Targets:
     def resolve(self, url: object) -> tuple[str, str] | None:
         """Return (key, the post's current URL) for a target, or None if not ours."""
         normal = canonical(url)
-        key = None if normal is None else self.by_url.get(_page(normal))
+        page = None if normal is None else _match_key(normal)
+        key = None if page is None else self.by_url.get(page)
         return None if key is None else (key, self.posts[key])
 
     def find(self, url: str) -> tuple[str | None, tuple[str, str] | None]:

@@ -1,0 +1,127 @@
+"""One rule names a page of the site (responses.targets.site_path_key).
+
+Old URLs in metadata, the receiver's targets and the importer's article index
+all compare these keys, so the cases are pinned here once and the callers are
+checked to agree on them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pelican_plugins.importers.articles import ArticleIndex
+from pelican_plugins.importers.urls import load_settings
+from pelican_plugins.responses.targets import Targets, old_urls, site_path_key
+from tests.support import DEV_CONF, write_post
+
+SITE = "https://blog.example"
+UNDER = "https://example.org/blog"
+
+
+@pytest.mark.parametrize(
+    ("url", "site", "key"),
+    [
+        # one trailing slash: the server redirects /post to /post/
+        ("/2019/03/post", SITE, "/2019/03/post/"),
+        ("/2019/03/post/", SITE, "/2019/03/post/"),
+        ("/2019/03/post///", SITE, "/2019/03/post/"),
+        ("https://blog.example", SITE, "/"),
+        ("/", SITE, "/"),
+        # percent-encoding: every spelling of one path is one key
+        ("/caf%c3%a9/", SITE, "/caf%C3%A9/"),
+        ("/café/", SITE, "/caf%C3%A9/"),
+        ("https://blog.example/caf%C3%A9", SITE, "/caf%C3%A9/"),
+        ("/%7euser/", SITE, "/~user/"),
+        ("/a%2Fb/", SITE, "/a%2Fb/"),  # an encoded slash is no folder
+        # the query is kept: plain permalinks are different posts
+        ("/?p=12", SITE, "/?p=12"),
+        ("/?p=13", SITE, "/?p=13"),
+        ("/index.php?p=12", SITE, "/index.php/?p=12"),
+        ("https://blog.example/?p=12#comment-3", SITE, "/?p=12"),
+        # the fragment is dropped
+        ("/2019/03/post/#comments", SITE, "/2019/03/post/"),
+        # host: case, IDNA, default port, http or https are one site
+        ("HTTPS://BLOG.Example/a", SITE, "/a/"),
+        ("https://blog.example:443/a", SITE, "/a/"),
+        ("http://blog.example/a", SITE, "/a/"),
+        ("https://blog.example:8443/a", SITE, None),
+        ("https://other.example/a", SITE, None),
+        ("https://blog.example/a", "", None),  # no SITEURL: no full URL is ours
+        # a site under a path: its prefix goes, and only URLs below it are ours
+        ("https://example.org/blog/2019/03/post/", UNDER, "/2019/03/post/"),
+        ("https://example.org/blog", UNDER, "/"),
+        ("https://example.org/blog/?p=12", UNDER, "/?p=12"),
+        ("https://example.org/2019/03/post/", UNDER, None),
+        ("https://example.org/blogroll/", UNDER, None),
+        ("/2019/03/post/", UNDER, "/2019/03/post/"),  # a site path is already below
+        # not a page
+        ("/a/../b/", SITE, None),
+        ("/a/%2e%2e/b/", SITE, None),
+        ("/./a/", SITE, None),
+        ("/<x>", SITE, None),
+        ("relative/", SITE, None),
+        ("//blog.example/a", SITE, None),
+        ("javascript:alert(1)", SITE, None),
+        ("", SITE, None),
+        (None, SITE, None),
+    ],
+)
+def test_site_path_key(url: object, site: str, key: str | None) -> None:
+    assert site_path_key(url, site) == key
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("https://old.example/2013/01/post", "/2013/01/post/"),
+        ("http://OLD.example:8080/?p=12", "/?p=12"),
+        ("https://old.example/blog/2013/01/post/", "/2013/01/post/"),  # SITEURL's
+        ("https://old.example/2013/01/%7Epost/", "/2013/01/~post/"),
+        ("http://[oops/", None),
+        ("ftp://old.example/a/", None),
+    ],
+)
+def test_any_host_ignores_the_host_but_not_the_rest(url: str, key: str | None) -> None:
+    assert site_path_key(url, UNDER, any_host=True) == key
+
+
+def test_every_spelling_of_one_old_url_is_listed_once() -> None:
+    value = "/caf%c3%a9/ /café https://blog.example/caf%C3%A9/#top"
+    assert old_urls(value, SITE) == ["/caf%C3%A9/"]
+
+
+def test_the_receiver_takes_another_spelling_of_a_post_url() -> None:
+    """A sender's client may encode a non-ASCII slug in lower-case hex."""
+    targets = Targets(
+        SITE, {"/2019/03/café/": "cafe", "/index.php?p=7": "cafe"}, {"cafe": "/c/"}
+    )
+    for url in (
+        "https://blog.example/2019/03/caf%c3%a9",
+        "https://blog.example/2019/03/caf%C3%A9/",
+        "https://blog.example/index.php/?p=7",
+    ):
+        assert targets.resolve(url) == ("cafe", "https://blog.example/c/"), url
+    assert targets.resolve("https://blog.example/index.php?p=8") is None
+
+
+def test_the_importer_finds_a_post_of_a_site_under_a_path(tmp_path: Path) -> None:
+    """The old blog lived under /blog/ too: its links match the new posts."""
+    content = tmp_path / "content"
+    write_post(
+        content / "posts",
+        "moved.md",
+        "Title: Moved\nDate: 2019-03-02 10:00\nOld_urls: /?p=12\n\nHello.\n",
+    )
+    settings = {**load_settings(DEV_CONF), "SITEURL": UNDER}
+    index = ArticleIndex(content, settings)
+    for link in (
+        "https://old.example/blog/2019/03/moved/",
+        "https://old.example/blog/2019/03/moved",
+        "https://old.example/2019/03/moved/?utm_source=feed",
+        "https://example.org/blog/?p=12",
+    ):
+        found = index.match(link=link)
+        assert found is not None and found.slug == "moved", link
+    assert index.match(link="https://example.org/blog/?p=13") is None
