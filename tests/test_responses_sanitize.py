@@ -7,9 +7,13 @@ import pytest
 from pelican_plugins.responses.sanitize import (
     LINK_REL,
     MAX_BYTES,
+    MAX_URL,
+    LinkbackSource,
     Rejected,
     TooLarge,
+    Verdict,
     clean,
+    linkback_source,
     safe_url,
     text_to_html,
 )
@@ -230,3 +234,39 @@ def test_a_removed_image_leaves_its_alt_text() -> None:
 )
 def test_empty_blocks_and_images_render_nothing(empty: str) -> None:
     assert clean(empty) == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "verdict", "queued"),
+    [
+        ("https://Kim.Example/p", Verdict.OK, "https://kim.example/p"),  # normalised
+        # D7: refused by safe_url but an http(s) host: answered alike, dropped later
+        ("http://[::1]:8080/x", Verdict.QUEUE_BUT_DROP, "http://[::1]:8080/x"),
+        (
+            "http://kim@inside.example/",
+            Verdict.QUEUE_BUT_DROP,
+            "http://kim@inside.example/",
+        ),
+        (
+            "https://bad_host!.example/",
+            Verdict.QUEUE_BUT_DROP,
+            "https://bad_host!.example/",
+        ),
+        ("http://[::1]/a b", Verdict.REFUSE, None),  # whitespace: not a URL
+        ("http://a\x00b/", Verdict.REFUSE, None),
+        ("ftp://kim.example/", Verdict.REFUSE, None),
+        ("http:///path-only", Verdict.REFUSE, None),
+        ("not a url", Verdict.REFUSE, None),
+        ("http://[::1]/" + "a" * MAX_URL, Verdict.REFUSE, None),  # too long either way
+        ("", Verdict.REFUSE, None),
+        (None, Verdict.REFUSE, None),
+    ],
+)
+def test_which_linkback_sources_are_queued(
+    value: object, verdict: Verdict, queued: str | None
+) -> None:
+    assert linkback_source(value) == LinkbackSource(verdict, queued)
+    if verdict is Verdict.OK:
+        assert safe_url(value) == queued  # the same rule as every other URL
+    else:
+        assert safe_url(value) is None

@@ -8,7 +8,7 @@ is (no port-scan oracle, D7). The worker fetches and verifies.
 from __future__ import annotations
 
 import time
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 from xml.parsers.expat import ExpatError
 import xmlrpc.client
 
@@ -18,7 +18,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from pelican_plugins.receiver import db as queue
 from pelican_plugins.receiver.service import client_ip, endpoints, service
-from pelican_plugins.responses.sanitize import safe_url
+from pelican_plugins.responses.sanitize import linkback_source
 from pelican_plugins.responses.targets import canonical, is_own
 
 blueprint = Blueprint("linkbacks", __name__)
@@ -52,33 +52,10 @@ class Refused(Exception):
         self.fault = fault
 
 
-def queueable_source(value: str) -> str | None:
-    """Return the source as it is queued, or None when it is no http(s) URL at all.
-
-    A URL that :func:`safe_url` takes is queued normalised. One it refuses but
-    that still names an http(s) host (an IPv6 literal, ``user@host``, a host
-    with odd characters) is queued as sent, and the verifier's guarded fetcher
-    refuses it later: refusing it here would answer such hosts differently
-    from every other queued case (D7).
-    """
-    normal = safe_url(value)
-    if normal is not None:
-        return normal
-    if not value.isprintable() or any(c.isspace() for c in value):
-        return None
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return None
-    if parts.scheme.lower() in ("http", "https") and parts.netloc:
-        return value
-    return None
-
-
 def check(source: object, target: object) -> tuple[str, str, str]:
     """Apply the synchronous checks (spec §3.2.1); return (source, target, key).
 
-    The source is normalised (see :func:`queueable_source`); the target is
+    The source is queued as :func:`linkback_source` decides; the target is
     kept as sent (the source must link to exactly that), its post found with
     the fragment ignored.
     """
@@ -87,7 +64,7 @@ def check(source: object, target: object) -> tuple[str, str, str]:
     if not isinstance(target, str) or not target.strip():
         raise Refused("target is required", NOT_A_TARGET)
     source, target = source.strip(), target.strip()
-    queued = queueable_source(source) if len(source) <= MAX_URL else None
+    queued = linkback_source(source).url
     if queued is None:
         raise Refused("source must be an http(s) URL", SOURCE_MISSING)
     targets = service().targets()

@@ -23,7 +23,7 @@ from pelican_plugins.receiver import db as queue
 from pelican_plugins.receiver.config import Config
 from pelican_plugins.receiver.db import Database
 from pelican_plugins.receiver.verify import examine, response_for
-from pelican_plugins.responses.sanitize import safe_url
+from pelican_plugins.responses.sanitize import Verdict, linkback_source
 
 logger = logging.getLogger(__name__)
 
@@ -113,8 +113,8 @@ class Worker:
     def verify(self, row: dict[str, Any]) -> None:
         """Fetch the source and record what it says (verified, failed or deleted)."""
         now = time.time()
-        if safe_url(row["source"]) is None:
-            # queued as sent, so its answer told nothing (see queueable_source)
+        if linkback_source(row["source"]).verdict is not Verdict.OK:
+            # queued as sent, so its answer told nothing, and never fetched
             self.db.finish(row["id"], queue.FAILED, now, reason="refused source URL")
             return
         try:

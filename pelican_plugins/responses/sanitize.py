@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+import enum
 import functools
 import html
 import re
@@ -282,3 +284,49 @@ def _normalise_url(value: str) -> str | None:  # noqa: PLR0911 (one exit per rul
     query = quote(parts.query, safe=_URL_SAFE + "?")
     fragment = quote(parts.fragment, safe=_URL_SAFE + "?#")
     return urlunsplit((parts.scheme.lower(), netloc, path, query, fragment))
+
+
+class Verdict(enum.Enum):
+    """What a linkback receiver does with a source URL (:func:`linkback_source`)."""
+
+    #: :func:`safe_url` takes it: queued normalised, fetched and verified later.
+    OK = "ok"
+    #: An http(s) URL :func:`safe_url` refuses (an IPv6 literal, ``user@host``):
+    #: answered like every queued source (D7), then dropped without a fetch.
+    QUEUE_BUT_DROP = "queue-but-drop"
+    #: No http(s) URL at all: refused at once.
+    REFUSE = "refuse"
+
+
+@dataclass(frozen=True, slots=True)
+class LinkbackSource:
+    """A source URL's verdict and the URL to queue (None when refused)."""
+
+    verdict: Verdict
+    url: str | None
+
+
+def linkback_source(value: object) -> LinkbackSource:
+    """Decide a webmention's or pingback's source: the one acceptance rule.
+
+    Beside :func:`safe_url` because it is that rule plus one exception: a
+    source that still names an http(s) host is queued as sent when
+    :func:`safe_url` refuses it, since refusing it at once would answer such
+    hosts differently from every other queued case (D7); the verifier drops
+    it without a fetch.
+    """
+    normal = safe_url(value)
+    if normal is not None:
+        return LinkbackSource(Verdict.OK, normal)
+    refused = LinkbackSource(Verdict.REFUSE, None)
+    if not isinstance(value, str) or not value or len(value) > MAX_URL:
+        return refused
+    if not value.isprintable() or any(c.isspace() for c in value):
+        return refused
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return refused
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return LinkbackSource(Verdict.QUEUE_BUT_DROP, value)
+    return refused

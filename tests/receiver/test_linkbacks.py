@@ -11,7 +11,6 @@ import xmlrpc.client
 import httpx
 import pytest
 
-from pelican_plugins.receiver.linkbacks import queueable_source
 from tests.receiver.conftest import OTHER, POST, Receiver
 
 
@@ -273,23 +272,6 @@ def test_internal_sources_are_queued_exactly_like_any_other(
     # the same again is a duplicate like any other (48), not a different fault
     fault = fault_of(lambda: proxy.pingback.ping(sources[3], POST))
     assert fault.faultCode == 48
-
-
-@pytest.mark.parametrize(
-    ("value", "queued"),
-    [
-        ("http://[::1]/a b", None),  # refused, and whitespace: not a URL
-        ("https://Kim.Example/p", "https://kim.example/p"),  # normalised
-        ("http://[::1]:8080/x", "http://[::1]:8080/x"),  # refused later, as sent
-        ("http://kim@inside.example/", "http://kim@inside.example/"),
-        ("http://a\x00b/", None),
-        ("ftp://kim.example/", None),
-        ("http:///path-only", None),
-        ("not a url", None),
-    ],
-)
-def test_which_sources_are_queued(value: str, queued: str | None) -> None:
-    assert queueable_source(value) == queued
 
 
 def test_a_webmention_from_an_ipv6_literal_is_accepted_like_any_other(
