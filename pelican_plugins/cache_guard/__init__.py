@@ -22,6 +22,7 @@ from pelican import signals
 
 from pelican_plugins import atomic
 from pelican_plugins.responses.cache import FOLDER as RESPONSES_VIEWS
+from pelican_plugins.sources import package_digest
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,8 @@ OUTPUT_ONLY = frozenset(
     }
 )
 PACKAGES = ("pelican", "markdown", "docutils", "listening-back-kit")
+#: Every plugin's source is part of the fingerprint.
+PLUGINS_FOLDER = Path(__file__).resolve().parents[1]
 
 
 def canonical(value: Any) -> Any:
@@ -72,16 +75,6 @@ def _version(name: str) -> str:
         return importlib.metadata.version(name)
     except importlib.metadata.PackageNotFoundError:
         return "-"
-
-
-def _source_digest() -> str:
-    """Hash our own plugin code, so a plugin fix invalidates cached reader output."""
-    digest = hashlib.sha256()
-    root = Path(__file__).resolve().parents[1]
-    for path in sorted(root.rglob("*.py")):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def completed_markdown(config: Any) -> Any:
@@ -113,7 +106,8 @@ def fingerprint(settings: dict[str, Any]) -> str:
     data = {
         "settings": canonical(shaping),
         "versions": {name: _version(name) for name in PACKAGES},
-        "plugins": _source_digest(),
+        # Our own plugin code: a plugin fix invalidates cached reader output.
+        "plugins": package_digest(PLUGINS_FOLDER).hex(),
     }
     blob = json.dumps(data, sort_keys=True, ensure_ascii=True)
     return hashlib.sha256(blob.encode()).hexdigest()

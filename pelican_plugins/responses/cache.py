@@ -25,6 +25,8 @@ import pickle
 import sys
 from typing import Any
 
+from pelican_plugins.sources import package_digest
+
 logger = logging.getLogger(__name__)
 
 #: The folder under ``CACHE_PATH``; cache_guard removes it with Pelican's caches.
@@ -48,8 +50,7 @@ def context_digest(zone: str, date_format: str) -> bytes:
     for name in _LIBRARIES:
         digest.update(f"\0{name}={_version(name)}".encode())
     # Our sanitizer, view and thread rules: a fix to any of them is a new context.
-    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    digest.update(b"\0" + package_digest(Path(__file__).parent))
     return digest.digest()
 
 
