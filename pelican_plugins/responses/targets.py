@@ -186,6 +186,11 @@ def site_path_key(
     path = parts.path
     if prefix and (path == prefix or path.startswith(prefix + "/")):
         path = path[len(prefix) :]
+    return _path_key(path, parts.query)
+
+
+def _path_key(path: str, query: str) -> str | None:
+    """Return the key of a canonical path and query (:func:`site_path_key`)."""
     segments = []
     for segment in path.strip("/").split("/"):
         raw = unquote_to_bytes(segment)
@@ -194,7 +199,7 @@ def site_path_key(
         segments.append(quote(raw, safe=_SEGMENT_SAFE))
     joined = "/".join(segments)
     key = f"/{joined}/" if joined else "/"
-    return f"{key}?{parts.query}" if parts.query else key
+    return f"{key}?{query}" if query else key
 
 
 def _match_key(url: str) -> str | None:
@@ -204,11 +209,9 @@ def _match_key(url: str) -> str | None:
     list a full URL of an old host); the path is :func:`site_path_key`'s, so
     a sender that drops a folder's slash still means the post.
     """
-    path = site_path_key(url, "", any_host=True)
-    if path is None:
-        return None
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}{path}"
+    path = _path_key(parts.path, parts.query)
+    return None if path is None else f"{parts.scheme}://{parts.netloc}{path}"
 
 
 class Targets:
