@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from pelican_plugins.importers import urls
 from pelican_plugins.importers.articles import ArticleIndex
 from pelican_plugins.importers.urls import load_settings
 from pelican_plugins.responses.targets import Targets, old_urls, site_path_key
@@ -60,6 +61,7 @@ UNDER = "https://example.org/blog"
         ("/a/../b/", SITE, None),
         ("/a/%2e%2e/b/", SITE, None),
         ("/./a/", SITE, None),
+        ("/a%00b/", SITE, None),  # a NUL names no file and no page
         ("/<x>", SITE, None),
         ("relative/", SITE, None),
         ("//blog.example/a", SITE, None),
@@ -125,3 +127,27 @@ def test_the_importer_finds_a_post_of_a_site_under_a_path(tmp_path: Path) -> Non
         found = index.match(link=link)
         assert found is not None and found.slug == "moved", link
     assert index.match(link="https://example.org/blog/?p=13") is None
+
+
+@pytest.mark.parametrize(
+    ("link", "base", "path"),
+    [
+        ("https://old.example/k%c3%b6rper", "", "/k%C3%B6rper/"),
+        ("https://old.example/körper/#comments", "", "/k%C3%B6rper/"),
+        ("https://old.example/blog/x", "/blog", "/x/"),
+        ("https://old.example/blogroll/", "/blog", None),  # outside the old site
+        ("https://old.example/a%00b/", "", None),
+        ("https://old.example/index.php?p=12", "", None),  # no file answers a query
+    ],
+)
+def test_the_importers_old_paths_are_keys_too(
+    link: str, base: str, path: str | None
+) -> None:
+    assert urls.old_path(link, base) == path
+
+
+def test_the_importer_compares_old_and_new_paths_by_their_keys() -> None:
+    assert urls.same_path("/k%c3%b6rper", "/körper/")
+    assert urls.same_path("/tag/back-pain/", "/tag/back-pain")
+    assert not urls.same_path("/?p=12", "/?p=13")
+    assert not urls.same_path("/a/../b/", "/a/../b/")  # no page is no match

@@ -13,7 +13,6 @@ from datetime import UTC, datetime, tzinfo
 import logging
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pelican.contents import Article, Page
@@ -22,6 +21,7 @@ from pelican.urlwrappers import Category, Tag
 from pelican.utils import get_date
 
 from pelican_plugins.importers.convert import wp_when
+from pelican_plugins.responses.targets import site_path_key
 from pelican_plugins.slugs import term_slugs
 
 Settings = dict[str, Any]
@@ -123,26 +123,19 @@ def category_url(settings: Settings, name: str) -> str:
 def old_path(link: str, base: str = "") -> str | None:
     """Return the path an old WordPress URL answered at, percent-encoded, or None.
 
-    Query URLs (``?p=12``, plain permalinks) cannot be answered by a static
-    file and give None. *base* is the old site's own path prefix.
+    The path is the link's :func:`~pelican_plugins.responses.targets.site_path_key`
+    (whatever its host), without the old site's own path prefix *base*; a link
+    outside that prefix gives None. Query URLs (``?p=12``, plain permalinks)
+    cannot be answered by a static file and give None too.
     """
-    try:
-        parts = urlsplit(link.strip())
-    except ValueError:
-        return None
-    if parts.query or not parts.path:
-        return None
-    path = unquote(parts.path)
-    if "\0" in path or any(seg in ("..", ".") for seg in path.split("/")):
-        return None
+    key = site_path_key(link.strip(), "", any_host=True)
     prefix = "/" + base.strip("/") if base.strip("/") else ""
-    if prefix and not path.startswith(prefix + "/"):
+    if key is None or "?" in key or not key.startswith(prefix + "/"):
         return None
-    path = path[len(prefix) :]
-    path = "/" + path.strip("/") + "/" if path.strip("/") else "/"
-    return quote(path, safe="/-._~!$&'()*+,;=:@")
+    return key[len(prefix) :]
 
 
 def same_path(old: str, new: str) -> bool:
-    """Whether an old path and a new site path name the same page."""
-    return unquote(old).rstrip("/") == unquote(new).rstrip("/")
+    """Whether an old path and a new site path name the same page (one key)."""
+    key = site_path_key(old, "")
+    return key is not None and key == site_path_key(new, "")

@@ -165,8 +165,8 @@ def site_path_key(
     encoded again (``%7e``, ``~`` and ``%7E`` are one), one trailing slash (a
     web server redirects ``/post`` to ``/post/``), the query kept
     (``/?p=12`` and ``/?p=13`` are two posts) and the fragment dropped.
-    A ``.`` or ``..`` segment, or a site path written with spaces, quotes or
-    angle brackets, names no page.
+    A ``.`` or ``..`` segment, a NUL, or a site path written with spaces,
+    quotes or angle brackets, names no page.
     """
     if not isinstance(url_or_path, str):
         return None
@@ -194,7 +194,7 @@ def _path_key(path: str, query: str) -> str | None:
     segments = []
     for segment in path.strip("/").split("/"):
         raw = unquote_to_bytes(segment)
-        if raw in (b".", b".."):
+        if raw in (b".", b"..") or b"\0" in raw:
             return None
         segments.append(quote(raw, safe=_SEGMENT_SAFE))
     joined = "/".join(segments)
