@@ -15,7 +15,7 @@ from pelican_plugins.importers import urls
 from pelican_plugins.importers.articles import ArticleIndex
 from pelican_plugins.importers.urls import load_settings
 from pelican_plugins.responses.targets import Targets, old_urls, site_path_key
-from tests.support import DEV_CONF, write_post
+from tests.support import DEV_CONF, build, write_post
 
 SITE = "https://blog.example"
 UNDER = "https://example.org/blog"
@@ -151,3 +151,20 @@ def test_the_importer_compares_old_and_new_paths_by_their_keys() -> None:
     assert urls.same_path("/tag/back-pain/", "/tag/back-pain")
     assert not urls.same_path("/?p=12", "/?p=13")
     assert not urls.same_path("/a/../b/", "/a/../b/")  # no page is no match
+
+
+def test_an_old_url_that_is_the_post_itself_is_no_redirect(tmp_path: Path) -> None:
+    """The redirects compare by the same key: the live page is never replaced."""
+    content = tmp_path / "content"
+    write_post(
+        content / "posts",
+        "moved.md",
+        "Title: Moved\nDate: 2019-03-02 10:00\n"
+        "Old_urls: /2019/03/moved, https://blog.example/2019/03/%6Doved/#top /old/\n"
+        "\nHello.\n",
+    )
+    output = build(tmp_path / "output", content=content, SITEURL=SITE)
+    netlify = (output / "_redirects").read_text("utf-8").splitlines()
+    assert [line.split()[0] for line in netlify] == ["/old/"]
+    page = (output / "2019" / "03" / "moved" / "index.html").read_text("utf-8")
+    assert "Hello." in page and 'http-equiv="refresh"' not in page

@@ -34,7 +34,7 @@ from pelican.generators import Generator
 from pelican_plugins import atomic
 from pelican_plugins.config import Setting, resolve
 from pelican_plugins.contents import published
-from pelican_plugins.responses.targets import SITE_PATH, old_urls
+from pelican_plugins.responses.targets import SITE_PATH, old_urls, site_path_key
 from pelican_plugins.slugs import term_key
 
 logger = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ def collect(context: dict[str, Any], settings: dict[str, Any]) -> list[Redirect]
     claims: dict[str, Redirect] = {}
 
     def claim(old: str, url: str, title: str, owner: str) -> None:
-        if unquote(old).strip("/") == unquote(url).split("#")[0].strip("/"):
+        if site_path_key(old, "") == site_path_key("/" + url.lstrip("/"), ""):
             return  # the old URL is the new one: nothing to redirect
         target = f"{siteurl}/{url}" if not url.startswith("/") else siteurl + url
         earlier = claims.get(old.rstrip("/"))
