@@ -13,8 +13,11 @@ import pytest
 
 from pelican_plugins.importers import urls
 from pelican_plugins.importers.articles import ArticleIndex
+from pelican_plugins.importers.cli import run
 from pelican_plugins.importers.urls import load_settings
 from pelican_plugins.responses.targets import Targets, old_urls, site_path_key
+from tests.importers.migration import OLD, post
+from tests.importers.wxrdoc import wxr
 from tests.support import DEV_CONF, build, write_post
 
 SITE = "https://blog.example"
@@ -168,3 +171,26 @@ def test_an_old_url_that_is_the_post_itself_is_no_redirect(tmp_path: Path) -> No
     assert [line.split()[0] for line in netlify] == ["/old/"]
     page = (output / "2019" / "03" / "moved" / "index.html").read_text("utf-8")
     assert "Hello." in page and 'http-equiv="refresh"' not in page
+
+
+def test_the_migration_keeps_a_taken_address_spelled_another_way(
+    tmp_path: Path,
+) -> None:
+    """A post already at 2013/01/a%2Dpost owns /2013/01/a-post/: no second file."""
+    content = tmp_path / "content"
+    write_post(
+        content / "posts",
+        "mine.md",
+        "Title: Mine\nDate: 2020-01-02\nURL: 2013/01/a%2Dpost\n\nMine.\n",
+    )
+    source = tmp_path / "export.xml"
+    item = post("7", "A post", "a-post", f"{OLD}/a-post/", "<p>T</p>")
+    source.write_text(wxr(item), "utf-8")
+    settings = load_settings(DEV_CONF)
+    db = tmp_path / "db.sqlite3"
+    report = run("wordpress", source, content, db, posts=True, settings=settings)
+    assert any(
+        "its URL /2013/01/a-post/ is already mine.md" in line
+        for line in report.posts.refused
+    ), report.posts.refused
+    assert sorted(p.name for p in (content / "posts").iterdir()) == ["mine.md"]

@@ -41,6 +41,7 @@ from pelican_plugins.importers.report import Report
 from pelican_plugins.importers.wpcontent import convert
 from pelican_plugins.importers.wpmedia import STATIC_UPLOADS, Attachment, Site
 from pelican_plugins.importers.wxr import WxrItem, WxrReader
+from pelican_plugins.responses.targets import site_path_key
 from pelican_plugins.slugs.rules import slugger
 
 WRITABLE_STATUSES = {"publish", "draft", "pending", "private", "future"}
@@ -258,13 +259,14 @@ class PostWriter:
         authors = reader.authors if reader else {}
         meta = self._metadata(pending, authors, self.base, self.term_names)
         url = meta.pop("_url")
-        other = self.taken.get(url.rstrip("/"))
+        where = site_path_key(url, "") or url
+        other = self.taken.get(where)
         if other:
             self.stats.refused.append(
                 f"{item.label}: its URL {url} is already {other}; not written"
             )
             return
-        self.taken[url.rstrip("/")] = f"{item.label}"
+        self.taken[where] = f"{item.label}"
         converted = convert(item.content, item.post_id, item.excerpt, self.site)
         if converted.nextpage:
             self.stats.nextpage.append(
@@ -305,10 +307,8 @@ class PostWriter:
         self._write_redirects(entries)
 
     def _existing_urls(self) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for url, article in self.index.by_url.items():
-            found[url.rstrip("/")] = str(article.path.name)
-        return found
+        """Return content/'s addresses by site_path_key (the index's keys)."""
+        return {url: str(a.path.name) for url, a in self.index.by_url.items()}
 
     def _slug_of(self, post_id: str) -> str | None:
         found = self.index.by_wp_id.get(post_id)
