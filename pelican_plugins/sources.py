@@ -1,15 +1,16 @@
-"""The digest of a package's own source: one helper for every cache keyed on code.
+"""What the code of this process is: our source's digest and the libraries' versions.
 
 Pelican's content cache (``cache_guard``'s fingerprint) and the responses
-plugin's views cache must both be dropped when a plugin's code changes. They
-used to hash the source files separately, so every build read and hashed the
-responses package twice; both now ask :func:`package_digest`.
+plugin's views cache must both be dropped when that code changes. They used
+to hash the source files and look the versions up separately, on every build;
+both now ask :func:`package_digest` and :func:`distribution_version`.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import os
 from pathlib import Path
 
@@ -43,3 +44,17 @@ def package_digest(folder: str | os.PathLike[str]) -> bytes:
 def _file_digest(path: str, size: int, mtime_ns: int, inode: int) -> bytes:
     """Return the SHA-256 of one file version (its stat fields key the memo)."""
     return hashlib.sha256(Path(path).read_bytes()).digest()
+
+
+@functools.cache
+def distribution_version(name: str) -> str:
+    """Return the installed version of distribution *name*, ``-`` when absent.
+
+    Asked once per process: a library upgraded under a running ``make
+    devserver`` is not the one it imported, so the version it started with is
+    the one that shapes its pages.
+    """
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "-"

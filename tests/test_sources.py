@@ -8,6 +8,7 @@ interpreter, so editing it leaves the project's own files alone.
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 from pathlib import Path
@@ -179,3 +180,8 @@ def test_a_sanitizer_fix_reaches_warm_pages_without_cache_guard(
         "utf-8",
     )
     assert rel() == {"external nofollow ugc noopener noreferrer"}
+
+
+def test_versions_are_the_installed_ones_and_a_missing_one_is_a_dash() -> None:
+    assert sources.distribution_version("nh3") == importlib.metadata.version("nh3")
+    assert sources.distribution_version("no-such-distribution-here") == "-"

@@ -11,7 +11,6 @@ build and discards the cache when the fingerprint has changed. It also rejects a
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import logging
 from pathlib import Path
@@ -22,7 +21,7 @@ from pelican import signals
 
 from pelican_plugins import atomic
 from pelican_plugins.responses.cache import FOLDER as RESPONSES_VIEWS
-from pelican_plugins.sources import package_digest
+from pelican_plugins.sources import distribution_version, package_digest
 
 logger = logging.getLogger(__name__)
 
@@ -70,13 +69,6 @@ def canonical(value: Any) -> Any:
     return type(value).__qualname__ if " at 0x" in text else text
 
 
-def _version(name: str) -> str:
-    try:
-        return importlib.metadata.version(name)
-    except importlib.metadata.PackageNotFoundError:
-        return "-"
-
-
 def completed_markdown(config: Any) -> Any:
     """``MARKDOWN`` as Pelican's Markdown reader completes it in place.
 
@@ -105,7 +97,7 @@ def fingerprint(settings: dict[str, Any]) -> str:
         shaping["MARKDOWN"] = completed_markdown(shaping["MARKDOWN"])
     data = {
         "settings": canonical(shaping),
-        "versions": {name: _version(name) for name in PACKAGES},
+        "versions": {name: distribution_version(name) for name in PACKAGES},
         # Our own plugin code: a plugin fix invalidates cached reader output.
         "plugins": package_digest(PLUGINS_FOLDER).hex(),
     }

@@ -18,14 +18,13 @@ is parsed and sanitized as without a cache.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import logging
 from pathlib import Path
 import pickle
 import sys
 from typing import Any
 
-from pelican_plugins.sources import package_digest
+from pelican_plugins.sources import distribution_version, package_digest
 
 logger = logging.getLogger(__name__)
 
@@ -37,18 +36,11 @@ FORMAT = 1
 _LIBRARIES = ("nh3", "lxml", "markupsafe")
 
 
-def _version(name: str) -> str:
-    try:
-        return importlib.metadata.version(name)
-    except importlib.metadata.PackageNotFoundError:
-        return "-"
-
-
 def context_digest(zone: str, date_format: str) -> bytes:
     """Digest of what, besides the public file, shapes a post's views."""
     digest = hashlib.sha256(f"{FORMAT}\0{sys.version}\0{zone}\0{date_format}".encode())
     for name in _LIBRARIES:
-        digest.update(f"\0{name}={_version(name)}".encode())
+        digest.update(f"\0{name}={distribution_version(name)}".encode())
     # Our sanitizer, view and thread rules: a fix to any of them is a new context.
     digest.update(b"\0" + package_digest(Path(__file__).parent))
     return digest.digest()
