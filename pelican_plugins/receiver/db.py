@@ -49,6 +49,11 @@ class _GroupCommit:
     returns only after its own batch is durable; leadership passes to a member
     of the next batch, so no thread commits for others forever; a failed
     commit (disk full) fails every request of that batch.
+
+    Wake-ups cost more than the commit's own work under load, so each waiting
+    writer sleeps on a lock of its own, released once (its batch is done, or
+    it is to lead the next one), and the collecting leader is woken only when
+    the last announced writer has arrived or withdrawn.
     """
 
     def __init__(self, delay: float = 0.005, limit: int = 256) -> None:
@@ -74,7 +79,8 @@ class _GroupCommit:
                 self._local.announced = False
                 with self._lock:
                     self._coming -= 1
-                    self._joined.notify()
+                    if self._coming == 0:
+                        self._joined.notify()
 
     def submit(self, item: tuple, commit: Any) -> Any:
         """Queue *item*; return its result once its batch is committed."""
@@ -83,50 +89,67 @@ class _GroupCommit:
                 self._local.announced = False
                 self._coming -= 1
             if self._open is None:
-                self._open = _Batch(self._lock)
+                self._open = _Batch()
             batch = self._open
             index = len(batch.items)
             batch.items.append(item)
-            self._joined.notify()
-            while not batch.done and (self._writing or batch is not self._open):
-                batch.turn.wait()
-            if not batch.done:
-                self._lead(batch, commit)
+            leads = not self._writing
+            if leads:
+                self._writing = True
+            else:
+                waiter = threading.Lock()
+                waiter.acquire()
+                batch.waiters.append(waiter)
+                if self._coming == 0 or len(batch.items) >= self.limit:
+                    self._joined.notify()  # a collecting leader need wait no more
+        if not leads:
+            waiter.acquire()  # released when the batch is done, or to lead it
+        if not batch.done:
+            self._lead(batch, commit)
         if batch.error is not None:
             raise batch.error
         return batch.results[index]
 
     def _lead(self, batch: _Batch, commit: Any) -> None:
-        """Commit *batch* (called holding the lock, which the commit releases)."""
-        self._writing = True
-        deadline = time.monotonic() + self.delay
-        while self._coming > 0 and len(batch.items) < self.limit:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            self._joined.wait(left)
-        self._open = None
-        self._lock.release()
+        """Collect announced writers into *batch*, commit it, wake its members."""
+        with self._lock:
+            deadline = time.monotonic() + self.delay
+            while self._coming > 0 and len(batch.items) < self.limit:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._joined.wait(left)
+            self._open = None
         try:
             batch.results = commit(batch.items)
         except Exception as error:  # noqa: BLE001 (re-raised by every member)
             batch.error = error
         finally:
-            self._lock.acquire()
+            self._finish(batch)
+
+    def _finish(self, batch: _Batch) -> None:
+        """Wake *batch*'s members and hand the lead to the next batch, if any."""
+        with self._lock:
             batch.done = True
-            self._writing = False
-            batch.turn.notify_all()
-            if self._open is not None:
-                self._open.turn.notify()  # one member of the next batch leads it
+            following = self._open
+            if following is not None:
+                leader = following.waiters.pop(0)  # leads it; _writing stays set
+            else:
+                leader = None
+                self._writing = False
+        for waiter in batch.waiters:
+            waiter.release()
+        if leader is not None:
+            leader.release()
 
 
 class _Batch:
-    def __init__(self, lock: threading.Lock) -> None:
+    def __init__(self) -> None:
         self.items: list[tuple] = []
         self.results: list[Any] = []
         self.error: BaseException | None = None
         self.done = False
-        self.turn = threading.Condition(lock)
+        self.waiters: list[threading.Lock] = []
 
 
 class Database:
@@ -140,6 +163,7 @@ class Database:
         self._lock = threading.Lock()
         self._group = _GroupCommit()
         schema.connect(self.path).close()  # migrate once, before any thread starts
+        self._writer: sqlite3.Connection | None = None
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -167,7 +191,22 @@ class Database:
             for item in self._all:
                 item.close()
             self._all.clear()
+            self._writer = None
         self._local = threading.local()
+
+    def _batch_writer(self) -> sqlite3.Connection:
+        """Return the one connection batches are committed on.
+
+        Only a batch's leader uses it, one at a time. One connection keeps its
+        page cache across batches; the leader's own per-thread connection would
+        have to read the indexes again after every commit made on another.
+        """
+        if self._writer is None:
+            writer = schema.connect(self.path)
+            with self._lock:
+                self._all.append(writer)
+            self._writer = writer
+        return self._writer
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -201,14 +240,37 @@ class Database:
     def _enqueue_batch(self, batch: list[tuple]) -> list[int | None]:
         """Insert a batch of mentions in one transaction: one fsync for all."""
         results: list[int | None] = []
-        with self.transaction() as db:
+        db = self._batch_writer()
+        try:
+            db.execute("BEGIN IMMEDIATE")
             for protocol, source, target, key, ip, now in batch:
                 row = db.execute(
                     _UPSERT[protocol],
                     (protocol, source, target, key, utc_stamp(now), now, ip),
                 ).fetchone()
                 results.append(None if row is None else row[0])
+            db.execute("COMMIT")
+        except BaseException:
+            self._abandon(db)
+            raise
         return results
+
+    def _abandon(self, db: sqlite3.Connection) -> None:
+        """Roll back a failed batch (a full disk fails COMMIT itself).
+
+        The writer serves every later batch, so it must not stay inside the
+        failed transaction; if even the rollback fails, the next batch opens a
+        new connection.
+        """
+        try:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+        except sqlite3.Error:
+            with self._lock:
+                if self._writer is db:
+                    self._writer = None
+                    self._all.remove(db)
+            db.close()
 
     def queued(self) -> int:
         """How many mentions wait for verification."""

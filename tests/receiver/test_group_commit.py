@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+import sqlite3
 import threading
 import time
 
 import pytest
 
-from pelican_plugins.receiver.db import _GroupCommit
+from pelican_plugins.receiver.db import Database, _GroupCommit
 
 
 class Recorder:
@@ -86,3 +88,23 @@ def test_a_failed_commit_fails_every_member_of_its_batch() -> None:
     assert len(errors) == 4
     with pytest.raises(OSError, match="disk full"):
         group.submit((9,), commit)
+
+
+def test_a_failed_batch_leaves_the_store_writable(tmp_path: Path) -> None:
+    """Batches share one writer connection: a failure must not wedge it."""
+    db = Database(tmp_path / "r.sqlite3", tmp_path / "responses")
+    post = "https://blog.example/2019/03/first-lesson/"
+    first = db.enqueue("webmention", "https://a.example/", post, "k", ip="", now=1.0)
+    # The store refuses one row (as a full disk would): only its batch fails.
+    db._batch_writer().execute(
+        "CREATE TEMP TRIGGER refuse AFTER INSERT ON mentions"
+        " WHEN NEW.source LIKE '%refused%'"
+        " BEGIN SELECT RAISE(FAIL, 'refused'); END"
+    )
+    with pytest.raises(sqlite3.IntegrityError, match="refused"):
+        db.enqueue("webmention", "https://refused.example/", post, "k", ip="", now=2.0)
+    second = db.enqueue("webmention", "https://b.example/", post, "k", ip="", now=3.0)
+    db.close()
+    with sqlite3.connect(tmp_path / "r.sqlite3") as conn:
+        rows = conn.execute("SELECT id, source FROM mentions ORDER BY id").fetchall()
+    assert rows == [(first, "https://a.example/"), (second, "https://b.example/")]
