@@ -108,3 +108,58 @@ def test_a_failed_batch_leaves_the_store_writable(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "r.sqlite3") as conn:
         rows = conn.execute("SELECT id, source FROM mentions ORDER BY id").fetchall()
     assert rows == [(first, "https://a.example/"), (second, "https://b.example/")]
+
+
+def _busy_batch(group: _GroupCommit, commit: Recorder, size: int) -> None:
+    """Commit one batch of *size* announced writers (a loaded moment)."""
+    ready = threading.Barrier(size)
+
+    def writer(n: int) -> None:
+        with group.coming():
+            ready.wait()
+            group.submit((n,), commit)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(size)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+
+
+def test_writers_coming_back_after_a_busy_batch_share_one_commit() -> None:
+    """Under load the writers of the last batch return together: one fsync, not two."""
+    group, commit = _GroupCommit(delay=5.0), Recorder()
+    _busy_batch(group, commit, 4)
+    assert len(commit.batches) == 1
+    # They come back unannounced and one after another (their next requests);
+    # the leader waits for as many as the last batch had.
+    results: dict[int, str] = {}
+
+    def writer(n: int) -> None:
+        time.sleep(0.05 * n)
+        results[n] = group.submit((10 + n,), commit)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert results == {n: f"row {10 + n}" for n in range(4)}
+    assert commit.batches[1:] == [[(10,), (11,), (12,), (13,)]]
+    assert time.monotonic() - started < 4.0  # the last arrival ended the wait
+
+
+def test_when_the_load_stops_one_leader_waits_and_the_next_does_not() -> None:
+    """A lone writer after a busy batch waits ``delay`` once; the next one does not."""
+    group, commit = _GroupCommit(delay=1.0), Recorder()
+    _busy_batch(group, commit, 3)
+    started = time.monotonic()
+    group.submit((1,), commit)
+    first = time.monotonic() - started
+    started = time.monotonic()
+    group.submit((2,), commit)
+    second = time.monotonic() - started
+    assert 0.9 <= first < 5.0
+    assert second < 0.5
+    assert commit.batches[1:] == [[(1,)], [(2,)]]
