@@ -50,11 +50,10 @@ class _GroupCommit:
     of the next batch, so no thread commits for others forever; a failed
     commit (disk full) fails every request of that batch.
 
-    Under load the leader also waits, up to ``delay``, for as many writers as
-    were busy at the last commit (see :meth:`_wanted`). Each waiting writer
-    sleeps on a lock of its own, released once (its batch is done, or it is to
-    lead the next one); the collecting leader is woken only when its wait can
-    end.
+    Wake-ups cost more than the commit's own work under load, so each waiting
+    writer sleeps on a lock of its own, released once (its batch is done, or
+    it is to lead the next one), and the collecting leader is woken only when
+    the last announced writer has arrived or withdrawn.
     """
 
     def __init__(self, delay: float = 0.005, limit: int = 256) -> None:
@@ -65,7 +64,6 @@ class _GroupCommit:
         self._open: _Batch | None = None
         self._writing = False
         self._coming = 0
-        self._expect = 1
         self._local = threading.local()
 
     @contextlib.contextmanager
@@ -102,8 +100,7 @@ class _GroupCommit:
                 waiter = threading.Lock()
                 waiter.acquire()
                 batch.waiters.append(waiter)
-                size = len(batch.items)
-                if size >= self.limit or (self._coming == 0 and size >= self._wanted()):
+                if self._coming == 0 or len(batch.items) >= self.limit:
                     self._joined.notify()  # a collecting leader need wait no more
         if not leads:
             waiter.acquire()  # released when the batch is done, or to lead it
@@ -113,25 +110,11 @@ class _GroupCommit:
             raise batch.error
         return batch.results[index]
 
-    def _wanted(self) -> int:
-        """Return the batch size a leader may wait for (up to ``delay``).
-
-        Under load, writers come back in step: the members of the last batch
-        and of the batch that gathered during its commit send their next
-        requests together. Committing whatever has arrived would split them
-        into a small batch and a large one, two fsyncs where one would do. A
-        lone writer expects no one; when writers stop coming, one leader waits
-        ``delay`` and the expectation drops to what arrived.
-        """
-        return min(self._expect, self.limit)
-
     def _lead(self, batch: _Batch, commit: Any) -> None:
         """Collect announced writers into *batch*, commit it, wake its members."""
         with self._lock:
             deadline = time.monotonic() + self.delay
-            while len(batch.items) < self.limit and (
-                self._coming > 0 or len(batch.items) < self._wanted()
-            ):
+            while self._coming > 0 and len(batch.items) < self.limit:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     break
@@ -149,11 +132,6 @@ class _GroupCommit:
         with self._lock:
             batch.done = True
             following = self._open
-            # The writers of this batch and of the one that gathered meanwhile
-            # are busy now: the next leader may wait for as many (see _wanted).
-            self._expect = len(batch.items)
-            if following is not None:
-                self._expect += len(following.items)
             if following is not None:
                 leader = following.waiters.pop(0)  # leads it; _writing stays set
             else:
