@@ -49,11 +49,6 @@ class _GroupCommit:
     returns only after its own batch is durable; leadership passes to a member
     of the next batch, so no thread commits for others forever; a failed
     commit (disk full) fails every request of that batch.
-
-    Wake-ups cost more than the commit's own work under load, so each waiting
-    writer sleeps on a lock of its own, released once (its batch is done, or
-    it is to lead the next one), and the collecting leader is woken only when
-    the last announced writer has arrived or withdrawn.
     """
 
     def __init__(self, delay: float = 0.005, limit: int = 256) -> None:
@@ -79,8 +74,7 @@ class _GroupCommit:
                 self._local.announced = False
                 with self._lock:
                     self._coming -= 1
-                    if self._coming == 0:
-                        self._joined.notify()
+                    self._joined.notify()
 
     def submit(self, item: tuple, commit: Any) -> Any:
         """Queue *item*; return its result once its batch is committed."""
@@ -89,67 +83,50 @@ class _GroupCommit:
                 self._local.announced = False
                 self._coming -= 1
             if self._open is None:
-                self._open = _Batch()
+                self._open = _Batch(self._lock)
             batch = self._open
             index = len(batch.items)
             batch.items.append(item)
-            leads = not self._writing
-            if leads:
-                self._writing = True
-            else:
-                waiter = threading.Lock()
-                waiter.acquire()
-                batch.waiters.append(waiter)
-                if self._coming == 0 or len(batch.items) >= self.limit:
-                    self._joined.notify()  # a collecting leader need wait no more
-        if not leads:
-            waiter.acquire()  # released when the batch is done, or to lead it
-        if not batch.done:
-            self._lead(batch, commit)
+            self._joined.notify()
+            while not batch.done and (self._writing or batch is not self._open):
+                batch.turn.wait()
+            if not batch.done:
+                self._lead(batch, commit)
         if batch.error is not None:
             raise batch.error
         return batch.results[index]
 
     def _lead(self, batch: _Batch, commit: Any) -> None:
-        """Collect announced writers into *batch*, commit it, wake its members."""
-        with self._lock:
-            deadline = time.monotonic() + self.delay
-            while self._coming > 0 and len(batch.items) < self.limit:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    break
-                self._joined.wait(left)
-            self._open = None
+        """Commit *batch* (called holding the lock, which the commit releases)."""
+        self._writing = True
+        deadline = time.monotonic() + self.delay
+        while self._coming > 0 and len(batch.items) < self.limit:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            self._joined.wait(left)
+        self._open = None
+        self._lock.release()
         try:
             batch.results = commit(batch.items)
         except Exception as error:  # noqa: BLE001 (re-raised by every member)
             batch.error = error
         finally:
-            self._finish(batch)
-
-    def _finish(self, batch: _Batch) -> None:
-        """Wake *batch*'s members and hand the lead to the next batch, if any."""
-        with self._lock:
+            self._lock.acquire()
             batch.done = True
-            following = self._open
-            if following is not None:
-                leader = following.waiters.pop(0)  # leads it; _writing stays set
-            else:
-                leader = None
-                self._writing = False
-        for waiter in batch.waiters:
-            waiter.release()
-        if leader is not None:
-            leader.release()
+            self._writing = False
+            batch.turn.notify_all()
+            if self._open is not None:
+                self._open.turn.notify()  # one member of the next batch leads it
 
 
 class _Batch:
-    def __init__(self) -> None:
+    def __init__(self, lock: threading.Lock) -> None:
         self.items: list[tuple] = []
         self.results: list[Any] = []
         self.error: BaseException | None = None
         self.done = False
-        self.waiters: list[threading.Lock] = []
+        self.turn = threading.Condition(lock)
 
 
 class Database:
