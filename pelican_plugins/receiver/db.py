@@ -140,7 +140,6 @@ class Database:
         self._lock = threading.Lock()
         self._group = _GroupCommit()
         schema.connect(self.path).close()  # migrate once, before any thread starts
-        self._writer: sqlite3.Connection | None = None
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -168,22 +167,7 @@ class Database:
             for item in self._all:
                 item.close()
             self._all.clear()
-            self._writer = None
         self._local = threading.local()
-
-    def _batch_writer(self) -> sqlite3.Connection:
-        """Return the one connection batches are committed on.
-
-        Only a batch's leader uses it, one at a time. One connection keeps its
-        page cache across batches; the leader's own per-thread connection would
-        have to read the indexes again after every commit made on another.
-        """
-        if self._writer is None:
-            writer = schema.connect(self.path)
-            with self._lock:
-                self._all.append(writer)
-            self._writer = writer
-        return self._writer
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -217,37 +201,14 @@ class Database:
     def _enqueue_batch(self, batch: list[tuple]) -> list[int | None]:
         """Insert a batch of mentions in one transaction: one fsync for all."""
         results: list[int | None] = []
-        db = self._batch_writer()
-        try:
-            db.execute("BEGIN IMMEDIATE")
+        with self.transaction() as db:
             for protocol, source, target, key, ip, now in batch:
                 row = db.execute(
                     _UPSERT[protocol],
                     (protocol, source, target, key, utc_stamp(now), now, ip),
                 ).fetchone()
                 results.append(None if row is None else row[0])
-            db.execute("COMMIT")
-        except BaseException:
-            self._abandon(db)
-            raise
         return results
-
-    def _abandon(self, db: sqlite3.Connection) -> None:
-        """Roll back a failed batch (a full disk fails COMMIT itself).
-
-        The writer serves every later batch, so it must not stay inside the
-        failed transaction; if even the rollback fails, the next batch opens a
-        new connection.
-        """
-        try:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-        except sqlite3.Error:
-            with self._lock:
-                if self._writer is db:
-                    self._writer = None
-                    self._all.remove(db)
-            db.close()
 
     def queued(self) -> int:
         """How many mentions wait for verification."""
