@@ -78,17 +78,32 @@ def test_punctuation_or_emoji_heading_gets_section_number() -> None:  # E3
 
 
 def test_nest_never_makes_empty_items_for_skipped_levels() -> None:
-    entries = nest(
-        [
-            {"level": 3, "id": "a"},
-            {"level": 2, "id": "b"},
-            {"level": 4, "id": "c"},
-            {"level": 2, "id": "d"},
-        ]
-    )
+    entries = nest([(3, "a", "A"), (2, "b", "B"), (4, "c", "C"), (2, "d", "D")])
     assert [e["id"] for e in entries] == ["a", "b", "d"]
-    assert [c["id"] for c in entries[1]["children"]] == ["c"]
+    assert [c.id for c in entries[1].children] == ["c"]
     assert entries[1]["children"][0]["children"] == []
+
+
+def test_outline_keeps_headings_flat_and_nests_them_on_demand() -> None:
+    result = toc("<h2>A</h2><h3>A.1</h3><h3>A.2</h3><h2>B &amp; C</h2>", DEFAULT)
+    assert result.outline.levels == bytes([2, 3, 3, 2])
+    assert result.outline.strings == (
+        "a",
+        "A",
+        "a-1",
+        "A.1",
+        "a-2",
+        "A.2",
+        "b-c",
+        "B & C",
+    )
+    top = result.entries
+    assert [(e.level, e.id, e.text) for e in top] == [
+        (2, "a", "A"),
+        (2, "b-c", "B & C"),
+    ]
+    assert [c["text"] for c in top[0]["children"]] == ["A.1", "A.2"]
+    assert top[1].children == []
 
 
 def test_duplicate_headings_and_existing_ids_stay_unique() -> None:  # E1

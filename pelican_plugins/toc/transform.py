@@ -29,8 +29,41 @@ from pelican_plugins.toc.slug import heading_id, unique
 
 PLACEMENTS = ("auto", "marker", "none")
 
-Entry = dict[str, Any]  # {"level", "id", "text", "children"}: plain, so it pickles
 Edits = list[tuple[int, int, str]]  # (offset, characters removed, text inserted)
+
+
+class Entry(NamedTuple):
+    """One listed heading as themes read it: ``entry.id`` or ``entry["id"]``.
+
+    Built when a page is rendered (see :class:`Outline`), never kept.
+    """
+
+    level: int
+    id: str
+    text: str
+    children: list[Entry]
+
+    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+        """Item access by field name too, as the dicts entries used to be."""
+        return (
+            getattr(self, key) if isinstance(key, str) else tuple.__getitem__(self, key)
+        )
+
+
+class Outline(NamedTuple):
+    """The listed headings of one post, flat: what is kept for every post.
+
+    One byte per heading for its level and one tuple of its id and text,
+    alternating: about 20 bytes a heading, where a tree of dicts took 160.
+    """
+
+    levels: bytes = b""
+    strings: tuple[str, ...] = ()
+
+    def entries(self) -> list[Entry]:
+        """Return the headings nested as the table lists them (:func:`nest`)."""
+        strings = self.strings
+        return nest(zip(self.levels, strings[::2], strings[1::2], strict=True))
 
 
 class Inserts(NamedTuple):
@@ -75,12 +108,17 @@ class Result:
     """The clean body, the table's entries and the insertions that decorate it."""
 
     content: str
-    entries: list[Entry] = field(default_factory=list)
+    outline: Outline = field(default_factory=Outline)
     nav_id: str = ""
     inserts: Inserts | None = None  # None: no table, the body stays as it is
     split: int | None = None  # offset in `content` where an in-content table goes
     inline: bool = False  # the table goes between the halves, not above the body
     problem: str = ""  # why the body was left alone, for the build log
+
+    @property
+    def entries(self) -> list[Entry]:
+        """The table's entries, nested (empty: no table)."""
+        return self.outline.entries()
 
     @property
     def parts(self) -> tuple[str, str] | None:
@@ -130,24 +168,23 @@ def _clean_offsets(edits: Edits, removals: Edits) -> Inserts:
     return Inserts(offsets, tuple(texts))
 
 
-def nest(flat: Iterable[Entry]) -> list[Entry]:
-    """Nest entries under the nearest earlier entry of a lower level.
+def nest(flat: Iterable[tuple[int, str, str]]) -> list[Entry]:
+    """Nest (level, id, text) headings under the nearest earlier, lower-level one.
 
     Skipped levels (h2 then h4) nest one step deeper, never through an empty
     item; a first heading deeper than later ones stays at the top.
 
-    >>> out = nest([{"level": 2, "id": "a"}, {"level": 4, "id": "b"},
-    ...             {"level": 3, "id": "c"}, {"level": 2, "id": "d"}])
-    >>> [(e["id"], [c["id"] for c in e["children"]]) for e in out]
+    >>> out = nest([(2, "a", "A"), (4, "b", "B"), (3, "c", "C"), (2, "d", "D")])
+    >>> [(e.id, [c.id for c in e.children]) for e in out]
     [('a', ['b', 'c']), ('d', [])]
     """
     top: list[Entry] = []
     stack: list[Entry] = []
-    for item in flat:
-        entry = {**item, "children": []}
-        while stack and stack[-1]["level"] >= entry["level"]:
+    for level, target, text in flat:
+        entry = Entry(level, target, text, [])
+        while stack and stack[-1].level >= level:
             stack.pop()
-        (stack[-1]["children"] if stack else top).append(entry)
+        (stack[-1].children if stack else top).append(entry)
         stack.append(entry)
     return top
 
@@ -247,7 +284,8 @@ def toc(
     nav_id = unique(options.nav_id, used)
     used.add(nav_id)
     edits = list(removals)
-    flat: list[Entry] = []
+    levels = bytearray()
+    strings: list[str] = []
     for ordinal, heading in enumerate(headings, start=1):
         target = heading.id
         if not target:
@@ -255,7 +293,8 @@ def toc(
             used.add(target)
             end = heading.tag_end - (2 if heading.self_closing else 1)
             edits.append((end, 0, f' id="{escape(target)}"'))
-        flat.append({"level": heading.level, "id": target, "text": heading.text})
+        levels.append(heading.level)
+        strings += (target, heading.text)
         if _wants_permalink(heading, options, decorated=found.decorated):
             edits.append((heading.close or 0, 0, _permalink(target, options)))
     if options.backlinks and not found.decorated:
@@ -268,4 +307,5 @@ def toc(
         elif options.placement == "auto" and not headings[0].in_link:
             split = headings[0].insert_at  # no markers: html is the clean body
     inserts = _clean_offsets(edits, removals)
-    return Result(clean, nest(flat), nav_id, inserts, split, split is not None)
+    outline = Outline(bytes(levels), tuple(strings))
+    return Result(clean, outline, nav_id, inserts, split, split is not None)
