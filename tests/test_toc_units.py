@@ -88,16 +88,10 @@ def test_nest_never_makes_empty_items_for_skipped_levels() -> None:
 def test_outline_keeps_headings_flat_and_nests_them_on_demand() -> None:
     result = toc("<h2>A</h2><h3>A.1</h3><h3>A.2</h3><h2>B &amp; C</h2>", DEFAULT)
     assert result.outline.levels == bytes([2, 3, 3, 2])
-    assert result.outline.strings == (
-        "a",
-        "A",
-        "a-1",
-        "A.1",
-        "a-2",
-        "A.2",
-        "b-c",
-        "B & C",
-    )
+    assert result.outline.strings() == [
+        *("a", "A", "a-1", "A.1", "a-2", "A.2", "b-c", "B & C"),
+    ]
+    assert result.outline.joined == "aAa-1A.1a-2A.2b-cB & C"
     top = result.entries
     assert [(e.level, e.id, e.text) for e in top] == [
         (2, "a", "A"),

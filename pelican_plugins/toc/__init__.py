@@ -62,7 +62,8 @@ class TocData(NamedTuple):
     """
 
     levels: bytes
-    strings: tuple[str, ...]
+    joined: str
+    ends: Sequence[int]
     nav_id: str
     title: str
     list: str
@@ -181,7 +182,11 @@ class Toc(Sequence[Entry]):
 
     def _entries(self) -> list[Entry]:
         data = self._data
-        return [] if data is None else Outline(data.levels, data.strings).entries()
+        return (
+            []
+            if data is None
+            else Outline(data.levels, data.joined, data.ends).entries()
+        )
 
     def __bool__(self) -> bool:
         return self._data is not None
