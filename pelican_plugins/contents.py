@@ -55,3 +55,20 @@ def published(source: Mapping[str, Any] | Iterable[Any]) -> list[Any]:
                         seen.add(id(content))
                         found.append(content)
     return found
+
+
+def reserve(content: Any, names: Iterable[str]) -> None:
+    """Give *content* each of *names* (as None) that it lacks; call it at creation.
+
+    A plugin that sets attributes on articles and pages after reading calls
+    this from ``content_object_init``. CPython keeps an object's attributes in
+    a compact table whose names its class shares, but only names set while the
+    objects are being made get in: once every post exists, a name added to
+    each of them makes every post copy its attributes into a dict of its own,
+    about 1.3 KB more per post (6.5 MB at 5,000 posts). One spare name is
+    left, and ``url_memo``'s ``override_url`` takes it (Pelican tests for its
+    presence, so it cannot be reserved).
+    """
+    for name in names:
+        if not hasattr(content, name):
+            setattr(content, name, None)

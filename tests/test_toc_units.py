@@ -12,6 +12,7 @@ import logging
 from bs4 import BeautifulSoup
 import pytest
 
+from pelican_plugins.toc import Nav, Toc, TocData, on_content_object_init
 from pelican_plugins.toc.scan import scan
 from pelican_plugins.toc.settings import overrides
 from pelican_plugins.toc.slug import heading_id, slugify, unique
@@ -78,17 +79,26 @@ def test_punctuation_or_emoji_heading_gets_section_number() -> None:  # E3
 
 
 def test_nest_never_makes_empty_items_for_skipped_levels() -> None:
-    entries = nest(
-        [
-            {"level": 3, "id": "a"},
-            {"level": 2, "id": "b"},
-            {"level": 4, "id": "c"},
-            {"level": 2, "id": "d"},
-        ]
-    )
+    entries = nest([(3, "a", "A"), (2, "b", "B"), (4, "c", "C"), (2, "d", "D")])
     assert [e["id"] for e in entries] == ["a", "b", "d"]
-    assert [c["id"] for c in entries[1]["children"]] == ["c"]
+    assert [c.id for c in entries[1].children] == ["c"]
     assert entries[1]["children"][0]["children"] == []
+
+
+def test_outline_keeps_headings_flat_and_nests_them_on_demand() -> None:
+    result = toc("<h2>A</h2><h3>A.1</h3><h3>A.2</h3><h2>B &amp; C</h2>", DEFAULT)
+    assert result.outline.levels == bytes([2, 3, 3, 2])
+    assert result.outline.strings() == [
+        *("a", "A", "a-1", "A.1", "a-2", "A.2", "b-c", "B & C"),
+    ]
+    assert result.outline.joined == "aAa-1A.1a-2A.2b-cB & C"
+    top = result.entries
+    assert [(e.level, e.id, e.text) for e in top] == [
+        (2, "a", "A"),
+        (2, "b-c", "B & C"),
+    ]
+    assert [c["text"] for c in top[0]["children"]] == ["A.1", "A.2"]
+    assert top[1].children == []
 
 
 def test_duplicate_headings_and_existing_ids_stay_unique() -> None:  # E1
@@ -358,3 +368,77 @@ def test_decorated_body_is_rebuilt_from_insertions_alone() -> None:
     assert after.startswith('<h2 id="a">A</h2>')
     assert decorate(html, result.inserts, None) == (before + after, "")
     assert decorate(html, Inserts(array("q"), ()), 3) == ("<p>", html[3:])
+
+
+class _Post:
+    """What ``article.toc`` reads of a post: its raw body and Pelican's helpers."""
+
+    source_path = "posts/p.md"
+
+    def __init__(self, body: str) -> None:
+        self._content = body
+        self.content = body  # no {filename} links: .content equals the raw body
+
+    def get_siteurl(self) -> str:
+        return ""
+
+    def _update_content(self, html: str, siteurl: str) -> str:
+        raise AssertionError("not called for a body without links")
+
+
+def _stored(html: str) -> TocData:
+    result = toc(html, DEFAULT)
+    assert result.inserts is not None
+    return TocData(
+        *result.outline,
+        nav_id=result.nav_id,
+        title="On this page",
+        list="ul",
+        inline=result.inline,
+        length=len(result.content),
+        split=result.split,
+        inserts=result.inserts,
+    )
+
+
+def test_article_toc_gives_entries_nav_and_decorated_body() -> None:
+    html = "<p>Lead</p><h2>A</h2><h3>A.1</h3><h2>B</h2>"
+    post = _Post(html)
+    table = Toc(_stored(html), post)
+    assert table and len(table) == 2
+    assert [(e.id, [c.id for c in e.children]) for e in table] == [
+        ("a", ["a-1"]),
+        ("b", []),
+    ]
+    assert table.nav == Nav("toc", "On this page", "ul", True)
+    assert table.before == "<p>Lead</p>"
+    assert table.after.startswith('<h2 id="a">A</h2>')
+    assert table.before + table.after == "".join(toc(html, DEFAULT).parts or ())
+
+
+def test_article_toc_without_a_table_is_falsy_and_shows_the_body() -> None:
+    empty = Toc(None, _Post("<p>Short</p>"))
+    assert not empty and len(empty) == 0 and list(empty) == []
+    assert empty.nav is None
+    assert (empty.before, empty.after) == ("<p>Short</p>", "")
+
+
+def test_body_rewritten_after_reading_is_shown_plain_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    html = "<h2>A</h2><p>x</p><h2>B</h2>"
+    post = _Post(html + "<p>added by another plugin</p>")
+    with caplog.at_level(logging.WARNING):
+        table = Toc(_stored(html), post)
+        assert (table.before, table.after) == (post._content, "")
+    assert "toc: posts/p.md changed after reading" in caplog.text
+
+
+def test_old_cached_toc_metadata_gives_no_table_rather_than_an_error() -> None:
+    # A content cache from before the compact TocData held a tree of dicts
+    # (cache_guard drops such a cache; without it, the post shows no table).
+    post = _Post("<h2>A</h2><h2>B</h2>")
+    post.toc = [{"level": 2, "id": "a", "text": "A", "children": []}]  # type: ignore[attr-defined]
+    on_content_object_init(post)
+    assert isinstance(post.toc, Toc) and not post.toc  # type: ignore[attr-defined]
+    assert post.toc.before == post._content  # type: ignore[attr-defined]

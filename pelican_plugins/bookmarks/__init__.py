@@ -30,7 +30,7 @@ from pelican_plugins.bookmarks.services import (
     plain_title,
 )
 from pelican_plugins.config import Setting, resolve
-from pelican_plugins.contents import all_contents
+from pelican_plugins.contents import all_contents, reserve
 
 logger = logging.getLogger(__name__)
 
@@ -190,8 +190,18 @@ def write_share_page(generator: Any, writer: Any) -> None:
     )
 
 
+#: The attributes :func:`attach_links` sets on every article and page.
+ATTRIBUTES = ("share_permalink", "share_links", "share_post")
+
+
+def on_content_object_init(content: Any) -> None:
+    """Reserve the share attributes while the post is made (``contents.reserve``)."""
+    reserve(content, ATTRIBUTES)
+
+
 def register() -> None:
     """Attach links after every generator has read its content; write our page."""
     run.connect()
+    signals.content_object_init.connect(on_content_object_init)
     signals.all_generators_finalized.connect(attach_links)
     signals.article_writer_finalized.connect(write_share_page)

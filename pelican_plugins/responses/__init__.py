@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from pelican import signals
 
 from pelican_plugins import run
-from pelican_plugins.contents import published
+from pelican_plugins.contents import published, reserve
 from pelican_plugins.responses import settings as plugin_settings
 from pelican_plugins.responses import targets
 from pelican_plugins.responses.cache import ViewCache
@@ -273,9 +273,15 @@ def write_targets(generators: list[Any]) -> None:
     targets.write(Path(settings["OUTPUT_PATH"]) / name, site_url, mapping, posts)
 
 
+def on_content_object_init(content: Any) -> None:
+    """Reserve ``responses`` while the post is made (``contents.reserve``)."""
+    reserve(content, ("responses",))
+
+
 def register() -> None:
     """Connect the plugin to Pelican's signals."""
     run.connect()
+    signals.content_object_init.connect(on_content_object_init)
     pelican_log = logging.getLogger("pelican")
     if not any(isinstance(f, _DataErrorWithoutTraceback) for f in pelican_log.filters):
         pelican_log.addFilter(_DataErrorWithoutTraceback())

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 import functools
 import hashlib
@@ -125,10 +126,11 @@ class Responses:
     """Everything the theme needs for one article: lists, counts and options."""
 
     key: str
-    threads: list[Node] = field(default_factory=list)
-    pings: list[ResponseView] = field(default_factory=list)
-    items: list[ResponseView] = field(default_factory=list)
-    rows: list[Row] = field(default_factory=list)
+    # Empty tuples, shared, in the placeholder and summary every post keeps.
+    threads: Sequence[Node] = ()
+    pings: Sequence[ResponseView] = ()
+    items: Sequence[ResponseView] = ()
+    rows: Sequence[Row] = ()
     comment_count: int = 0
     ping_count: int = 0
     merged: bool = False

@@ -6,21 +6,24 @@ reader returns
 
 - as the body: its own HTML with ``[TOC]`` markers removed and nothing else
   changed, which is what summaries, index pages and feeds are cut from;
-- as metadata: ``toc`` (nested entries ``{level, id, text, children}``),
-  ``toc_nav`` (how to render the table) and ``toc_edits`` (where an in-content
-  table goes, and the few heading ids and back-links to insert into the body;
-  a second copy of every body would double the memory of a large site).
+- as metadata ``toc``: a small :class:`TocData` (None: no table) with the
+  listed headings, flat, how to render the table, and the few heading ids
+  and back-links to insert into the body (a second copy of every body would
+  double the memory of a large site).
 
-``content_object_init`` wraps ``toc_edits`` as ``article.toc_body``, which
-applies them when a page is rendered and resolves ``{filename}`` links like
-``article.content`` does. The theme partial
-``partials/toc.html`` renders the table and the decorated body.
+``content_object_init`` wraps it, on every article and page, as
+``article.toc`` (:class:`Toc`): the nested entries, ``.nav`` and the
+decorated body ``.before`` / ``.after``, built when a page is rendered, with
+``{filename}`` links resolved as in ``article.content``. One attribute per
+post, set when the post is made (``contents.reserve`` says why). The theme
+partial ``partials/toc.html`` renders the table and the decorated body.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 import logging
-from typing import Any
+from typing import Any, NamedTuple
 
 from markdown import Markdown
 from pelican import signals
@@ -32,13 +35,42 @@ from pelican_plugins.readers import wrap_readers
 from pelican_plugins.toc.fast import TocExtension, finish
 from pelican_plugins.toc.scan import Scan
 from pelican_plugins.toc.settings import overrides, resolved, run_options
-from pelican_plugins.toc.transform import decorate, toc
+from pelican_plugins.toc.transform import Entry, Inserts, Outline, decorate, toc
 
-__all__ = ["TocBody", "add_toc", "register"]
+__all__ = ["Nav", "Toc", "TocData", "add_toc", "register"]
 
 logger = logging.getLogger(__name__)
 
 SUPPORTED = (MarkdownReader, RstReader, HTMLReader)
+
+
+class Nav(NamedTuple):
+    """How the table is rendered: ``article.toc.nav.id`` and so on."""
+
+    id: str
+    title: str
+    list: str  # "ul" or "ol"
+    inline: bool  # the table goes between the body's halves, not above it
+
+
+class TocData(NamedTuple):
+    """What the reader keeps of a post's table: Pelican caches it with the body.
+
+    Flat and small, since every post holds one for the whole build: the
+    listed headings (``transform.Outline``'s fields), the nav's fields, and the
+    insertions that decorate the body (offsets fit a body of *length*).
+    """
+
+    levels: bytes
+    joined: str
+    ends: Sequence[int]
+    nav_id: str
+    title: str
+    list: str
+    inline: bool
+    length: int
+    split: int | None
+    inserts: Inserts
 
 
 def add_toc(
@@ -64,15 +96,18 @@ def add_toc(
     )
     if result.problem:
         logger.warning("toc: %s left without a table: %s", source, result.problem)
-    metadata["toc"] = result.entries
+    metadata["toc"] = None
     if result.inserts is not None:
-        metadata["toc_nav"] = {
-            "id": result.nav_id,
-            "title": config["TOC_TITLE"],
-            "list": config["TOC_LIST"],
-            "inline": result.inline,
-        }
-        metadata["toc_edits"] = (len(result.content), result.split, result.inserts)
+        metadata["toc"] = TocData(
+            *result.outline,
+            nav_id=result.nav_id,
+            title=config["TOC_TITLE"],
+            list=config["TOC_LIST"],
+            inline=result.inline,
+            length=len(result.content),
+            split=result.split,
+            inserts=result.inserts,
+        )
     return result.content, metadata
 
 
@@ -132,22 +167,58 @@ def on_readers_init(readers: Any) -> None:
     wrap_readers(readers, "Toc", _mixin_for)
 
 
-class TocBody:
-    """The decorated body's halves, with links resolved as in ``.content``."""
+class Toc(Sequence[Entry]):
+    """``article.toc``: the table's entries, its nav and the decorated body.
 
-    def __init__(self, content: Any) -> None:
-        self.content = content
+    Falsy when the post shows no table. Iterating gives the nested entries
+    (``{level, id, text, children}``), built each time and not kept.
+    """
+
+    __slots__ = ("_content", "_data")
+
+    def __init__(self, data: TocData | None, content: Any) -> None:
+        self._data = data
+        self._content = content
+
+    def _entries(self) -> list[Entry]:
+        data = self._data
+        return (
+            []
+            if data is None
+            else Outline(data.levels, data.joined, data.ends).entries()
+        )
+
+    def __bool__(self) -> bool:
+        return self._data is not None
+
+    def __len__(self) -> int:
+        return len(self._entries())
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._entries()[index]
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self._entries())
+
+    @property
+    def nav(self) -> Nav | None:
+        """The table's id, title, list tag and placement (None: no table)."""
+        data = self._data
+        if data is None:
+            return None
+        return Nav(data.nav_id, data.title, data.list, data.inline)
 
     def _part(self, index: int) -> str:
-        content = self.content
-        length, split, inserts = content.toc_edits
+        data, content = self._data, self._content
         raw = content._content
-        if len(raw) != length:
+        if data is None:
+            return raw if index == 0 else ""
+        if len(raw) != data.length:
             # Something rewrote the body after the reader: the offsets no
             # longer fit, so show it undecorated rather than broken.
             logger.warning("toc: %s changed after reading", content.source_path)
             return raw if index == 0 else ""
-        html = decorate(raw, inserts, split)[index]
+        html = decorate(raw, data.inserts, data.split)[index]
         # Resolve `{filename}` links as Pelican does for the body, unless the
         # body had none (memoized .content then equals the raw body).
         if not html or content.content == raw:
@@ -166,9 +237,13 @@ class TocBody:
 
 
 def on_content_object_init(content: Any) -> None:
-    """Expose the decorated body to templates as ``article.toc_body``."""
-    if getattr(content, "toc_edits", None):
-        content.toc_body = TocBody(content)
+    """Give every article and page its ``toc`` (falsy where there is no table).
+
+    It replaces the reader's :class:`TocData` (kept in ``content.metadata``)
+    under the same name, so the plugin adds no attribute (``contents.reserve``).
+    """
+    data = getattr(content, "toc", None)
+    content.toc = Toc(data if isinstance(data, TocData) else None, content)
 
 
 def register() -> None:

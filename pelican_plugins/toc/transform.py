@@ -10,7 +10,7 @@ renders the table itself between the two halves.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from html import escape
 import itertools
@@ -29,8 +29,49 @@ from pelican_plugins.toc.slug import heading_id, unique
 
 PLACEMENTS = ("auto", "marker", "none")
 
-Entry = dict[str, Any]  # {"level", "id", "text", "children"}: plain, so it pickles
 Edits = list[tuple[int, int, str]]  # (offset, characters removed, text inserted)
+
+
+class Entry(NamedTuple):
+    """One listed heading as themes read it: ``entry.id`` or ``entry["id"]``.
+
+    Built when a page is rendered (see :class:`Outline`), never kept.
+    """
+
+    level: int
+    id: str
+    text: str
+    children: list[Entry]
+
+    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+        """Item access by field name too, as the dicts entries used to be."""
+        return (
+            getattr(self, key) if isinstance(key, str) else tuple.__getitem__(self, key)
+        )
+
+
+class Outline(NamedTuple):
+    """The listed headings of one post, flat: what is kept for every post.
+
+    One byte per heading for its level, and its id and text, alternating,
+    in one string (*joined*) with where each ends (*ends*): about 10 bytes a
+    heading besides its characters, where a tree of dicts took 160 and a
+    string of its own for each id and text 45 more.
+    """
+
+    levels: bytes = b""
+    joined: str = ""
+    ends: Sequence[int] = ()
+
+    def strings(self) -> list[str]:
+        """Return the ids and texts, alternating, as the reader found them."""
+        joined = self.joined
+        return [joined[a:b] for a, b in zip((0, *self.ends), self.ends, strict=False)]
+
+    def entries(self) -> list[Entry]:
+        """Return the headings nested as the table lists them (:func:`nest`)."""
+        strings = self.strings()
+        return nest(zip(self.levels, strings[::2], strings[1::2], strict=True))
 
 
 class Inserts(NamedTuple):
@@ -75,12 +116,17 @@ class Result:
     """The clean body, the table's entries and the insertions that decorate it."""
 
     content: str
-    entries: list[Entry] = field(default_factory=list)
+    outline: Outline = field(default_factory=Outline)
     nav_id: str = ""
     inserts: Inserts | None = None  # None: no table, the body stays as it is
     split: int | None = None  # offset in `content` where an in-content table goes
     inline: bool = False  # the table goes between the halves, not above the body
     problem: str = ""  # why the body was left alone, for the build log
+
+    @property
+    def entries(self) -> list[Entry]:
+        """The table's entries, nested (empty: no table)."""
+        return self.outline.entries()
 
     @property
     def parts(self) -> tuple[str, str] | None:
@@ -130,24 +176,23 @@ def _clean_offsets(edits: Edits, removals: Edits) -> Inserts:
     return Inserts(offsets, tuple(texts))
 
 
-def nest(flat: Iterable[Entry]) -> list[Entry]:
-    """Nest entries under the nearest earlier entry of a lower level.
+def nest(flat: Iterable[tuple[int, str, str]]) -> list[Entry]:
+    """Nest (level, id, text) headings under the nearest earlier, lower-level one.
 
     Skipped levels (h2 then h4) nest one step deeper, never through an empty
     item; a first heading deeper than later ones stays at the top.
 
-    >>> out = nest([{"level": 2, "id": "a"}, {"level": 4, "id": "b"},
-    ...             {"level": 3, "id": "c"}, {"level": 2, "id": "d"}])
-    >>> [(e["id"], [c["id"] for c in e["children"]]) for e in out]
+    >>> out = nest([(2, "a", "A"), (4, "b", "B"), (3, "c", "C"), (2, "d", "D")])
+    >>> [(e.id, [c.id for c in e.children]) for e in out]
     [('a', ['b', 'c']), ('d', [])]
     """
     top: list[Entry] = []
     stack: list[Entry] = []
-    for item in flat:
-        entry = {**item, "children": []}
-        while stack and stack[-1]["level"] >= entry["level"]:
+    for level, target, text in flat:
+        entry = Entry(level, target, text, [])
+        while stack and stack[-1].level >= level:
             stack.pop()
-        (stack[-1]["children"] if stack else top).append(entry)
+        (stack[-1].children if stack else top).append(entry)
         stack.append(entry)
     return top
 
@@ -247,7 +292,9 @@ def toc(
     nav_id = unique(options.nav_id, used)
     used.add(nav_id)
     edits = list(removals)
-    flat: list[Entry] = []
+    levels = bytearray()
+    strings: list[str] = []
+    ends = array("I")
     for ordinal, heading in enumerate(headings, start=1):
         target = heading.id
         if not target:
@@ -255,7 +302,10 @@ def toc(
             used.add(target)
             end = heading.tag_end - (2 if heading.self_closing else 1)
             edits.append((end, 0, f' id="{escape(target)}"'))
-        flat.append({"level": heading.level, "id": target, "text": heading.text})
+        levels.append(heading.level)
+        for string in (target, heading.text):
+            strings.append(string)
+            ends.append((ends[-1] if ends else 0) + len(string))
         if _wants_permalink(heading, options, decorated=found.decorated):
             edits.append((heading.close or 0, 0, _permalink(target, options)))
     if options.backlinks and not found.decorated:
@@ -268,4 +318,5 @@ def toc(
         elif options.placement == "auto" and not headings[0].in_link:
             split = headings[0].insert_at  # no markers: html is the clean body
     inserts = _clean_offsets(edits, removals)
-    return Result(clean, nest(flat), nav_id, inserts, split, split is not None)
+    outline = Outline(bytes(levels), "".join(strings), ends)
+    return Result(clean, outline, nav_id, inserts, split, split is not None)
