@@ -102,10 +102,11 @@ def collect(context: dict[str, Any], settings: dict[str, Any]) -> list[Redirect]
     claims: dict[str, Redirect] = {}
 
     def claim(old: str, url: str, title: str, owner: str) -> None:
-        if site_path_key(old, "") == site_path_key("/" + url.lstrip("/"), ""):
+        """Claim *old* (an :func:`old_urls` path, so already a site_path_key)."""
+        if old == site_path_key("/" + url.lstrip("/"), ""):
             return  # the old URL is the new one: nothing to redirect
         target = f"{siteurl}/{url}" if not url.startswith("/") else siteurl + url
-        earlier = claims.get(old.rstrip("/"))
+        earlier = claims.get(old)
         if earlier is not None:
             if earlier.target != target:
                 logger.warning(
@@ -115,7 +116,7 @@ def collect(context: dict[str, Any], settings: dict[str, Any]) -> list[Redirect]
                     owner,
                 )
             return
-        claims[old.rstrip("/")] = Redirect(old, target, title, owner)
+        claims[old] = Redirect(old, target, title, owner)
 
     items = published(context)
     # First by source path, a post before its translations (which own no slug).
